@@ -1,0 +1,27 @@
+# CTest driver: install the built package into a scratch prefix, then configure, build and run the example as an
+# outside project would, through find_package(robustify).
+foreach(var BUILD_DIR EXAMPLE_SOURCE WORK_DIR)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "RunInstalledExample.cmake needs -D${var}=...")
+  endif()
+endforeach()
+
+file(REMOVE_RECURSE "${WORK_DIR}")
+set(prefix "${WORK_DIR}/prefix")
+execute_process(COMMAND "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${prefix}" RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "install failed (${rc})")
+endif()
+execute_process(COMMAND "${CMAKE_COMMAND}" -S "${EXAMPLE_SOURCE}" -B "${WORK_DIR}/build"
+                        "-DCMAKE_PREFIX_PATH=${prefix}" -DCMAKE_BUILD_TYPE=Release RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "configuring the example against the installed package failed (${rc})")
+endif()
+execute_process(COMMAND "${CMAKE_COMMAND}" --build "${WORK_DIR}/build" RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "building the example failed (${rc})")
+endif()
+execute_process(COMMAND "${WORK_DIR}/build/normalize_example" RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "the example exited with ${rc}")
+endif()

@@ -1,0 +1,27 @@
+/*
+ * Robustify CUDA backend: direct entry points for C++ callers that already hold device pointers and a stream.
+ * Link robustify::robustify_cuda. Every function enqueues on `stream` and returns without synchronising; launch
+ * errors are reported (cudaGetLastError), asynchronous faults surface at the caller's next synchronisation.
+ * The generic entry points of robustify.h reach the same kernels when given CUDA tensors.
+ */
+#ifndef ROBUSTIFY_ROBUSTIFY_CUDA_H
+#define ROBUSTIFY_ROBUSTIFY_CUDA_H
+
+#include "robustify/robustify.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Number of visible CUDA devices through the CUDA runtime (0 without a driver). */
+RFY_API rfy_status rfy_cuda_runtime_device_count(int32_t* count);
+
+/* See rfy_normalize_images. src and dst must be CUDA tensors on the current device. */
+RFY_API rfy_status rfy_cuda_normalize_images(const rfy_tensor* src, const rfy_tensor* dst, const float* mean,
+                                             const float* std, rfy_cuda_stream stream);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
