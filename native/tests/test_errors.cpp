@@ -52,4 +52,9 @@ TEST_CASE(range_push_pop_is_safe_without_profiler) {
   CHECK(rfy_nvtx_enabled() == 0 || rfy_nvtx_enabled() == 1);
 }
 
+TEST_CASE(host_allocator_tuning_succeeds_on_glibc) {
+  const rfy_status s = rfy_tune_host_allocator();
+  CHECK(s == RFY_OK || s == RFY_ERR_UNSUPPORTED);
+}
+
 TEST_MAIN()

@@ -1,0 +1,55 @@
+package org.robustify.cli;
+
+import java.io.PrintWriter;
+
+import org.robustify.runtime.RobustifyException;
+import org.robustify.runtime.Versions;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code bin/robustify}. */
+@Command(name = "robustify", mixinStandardHelpOptions = true, versionProvider = RobustifyCli.Version.class,
+        description = "Measure how vision models break under real-world shifts, and make them robust cheaply.",
+        subcommands = {InfoCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
+public final class RobustifyCli implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (see 'robustify --help')");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns its exit code: 0 ok, 1 failure (message on stderr), 2 usage error. */
+    public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new RobustifyCli());
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            if (e instanceof RobustifyException) {
+                err.println("robustify: error: " + e.getMessage());
+            } else {
+                err.println("robustify: internal error: " + e);
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return 1;
+        });
+        return cl;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"robustify " + Versions.robustify()};
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package org.robustify.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.robustify.model.ModelZoo;
+import org.robustify.runtime.NativeRuntime;
+import org.robustify.train.TrainConfig;
+import org.robustify.train.Trainer;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = "Train a model from the zoo on Fashion-MNIST; writes metrics.jsonl, model.pt, "
+                + "checkpoint.json and manifest.json to --out.")
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--model", defaultValue = "cnn-small", description = "Architecture: ${COMPLETION-CANDIDATES}.",
+            completionCandidates = Models.class)
+    String model;
+
+    @Option(names = "--epochs", defaultValue = "1", description = "Passes over the training set.")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "64")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate.")
+    double lr;
+
+    @Option(names = "--weight-decay", defaultValue = "0")
+    double weightDecay;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seeds initialisation and data order.")
+    long seed;
+
+    @Option(names = "--threads", description = "Threads for libtorch and the native core (default: cores, or "
+            + "$ROBUSTIFY_THREADS).")
+    Integer threads;
+
+    @Option(names = "--limit", defaultValue = "0", description = "Train on the first N images only (0 = all).")
+    int limit;
+
+    @Option(names = "--test-limit", defaultValue = "0", description = "Evaluate on the first N test images (0 = all).")
+    int testLimit;
+
+    @Option(names = "--eval-batch-size", defaultValue = "500")
+    int evalBatchSize;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Folder with the Fashion-MNIST IDX files "
+            + "(default: $ROBUSTIFY_FASHION_MNIST or /usr/share/datasets/fashion-mnist).")
+    Path data;
+
+    @Option(names = "--freeze", split = ",", paramLabel = "GLOB", description = "Freeze parameters whose names "
+            + "match, e.g. conv1.*,*.bias.")
+    List<String> freeze = new ArrayList<>();
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+    Path out;
+
+    @Option(names = "--overwrite", description = "Replace a previous run in --out.")
+    boolean overwrite;
+
+    @Override
+    public Integer call() {
+        int t = threads != null ? threads : NativeRuntime.defaultThreads();
+        TrainConfig config = new TrainConfig(model, epochs, batchSize, lr, weightDecay, seed, t, limit, testLimit,
+                evalBatchSize, data, out, freeze, overwrite);
+        Trainer.Summary s = new Trainer(config).run();
+        System.out.printf(Locale.ROOT, "test accuracy %.4f (loss %.4f) after %d steps, %.1f s of training; "
+                + "results in %s%n", s.testAccuracy(), s.testLoss(), s.steps(), s.trainSeconds(), out);
+        return 0;
+    }
+
+    static final class Models extends ArrayList<String> {
+        Models() {
+            super(ModelZoo.NAMES);
+        }
+    }
+}

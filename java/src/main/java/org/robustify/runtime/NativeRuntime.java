@@ -1,0 +1,112 @@
+package org.robustify.runtime;
+
+import java.io.File;
+import java.io.IOException;
+
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.pytorch.global.torch;
+import org.robustify.bindings.RobustifyNative;
+
+/**
+ * Process-wide start-up of the native stack, done once before any training: thread counts for libtorch, OpenBLAS
+ * and the Robustify core, and the CUDA backend when (and only when) a GPU driver reports a device.
+ */
+public final class NativeRuntime {
+    private static boolean initialised;
+    private static int threads;
+    private static boolean cudaBackend;
+
+    private NativeRuntime() {}
+
+    /** Default thread count: ROBUSTIFY_THREADS if set, else the number of cores. */
+    public static int defaultThreads() {
+        String env = System.getenv("ROBUSTIFY_THREADS");
+        if (env != null && !env.isBlank()) {
+            try {
+                int n = Integer.parseInt(env.trim());
+                if (n >= 1) {
+                    return n;
+                }
+            } catch (NumberFormatException ignored) {
+                // fall through to the error below
+            }
+            throw new RobustifyException("ROBUSTIFY_THREADS must be a positive integer; got '" + env + "'");
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    public static synchronized void init() {
+        init(defaultThreads());
+    }
+
+    /** Idempotent; a later call with a different count only changes the thread counts. */
+    public static synchronized void init(int requestedThreads) {
+        if (requestedThreads < 1) {
+            throw new RobustifyException("--threads must be >= 1; got " + requestedThreads);
+        }
+        if (!initialised) {
+            // OpenBLAS starts its own threads, which torch.set_num_threads does not reach; beside libtorch's OpenMP
+            // threads they oversubscribe the cores (measured 145 -> 54 ms per step at batch 256). libtorch already
+            // parallelises around its BLAS calls, so one BLAS thread is right.
+            org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
+            Loader.load(RobustifyNative.class);
+            if (!"0".equals(System.getenv("ROBUSTIFY_MALLOC_TUNING"))) {
+                // Keeps activation buffers on the heap between steps (70 -> 25 ms per step measured); see
+                // rfy_tune_host_allocator. ROBUSTIFY_MALLOC_TUNING=0 opts out.
+                int status = RobustifyNative.rfy_tune_host_allocator();
+                if (status != RobustifyNative.RFY_OK && status != RobustifyNative.RFY_ERR_UNSUPPORTED) {
+                    NativeException.check(status);
+                }
+            }
+            cudaBackend = loadCudaBackendIfGpu();
+            initialised = true;
+        }
+        torch.set_num_threads(requestedThreads);
+        NativeException.check(RobustifyNative.rfy_set_num_threads(requestedThreads));
+        threads = requestedThreads;
+    }
+
+    public static synchronized int threads() {
+        ensure();
+        return threads;
+    }
+
+    public static synchronized boolean cudaBackendLoaded() {
+        ensure();
+        return cudaBackend;
+    }
+
+    /** Devices the driver reports (0 without a driver); never loads CUDA runtime classes. */
+    public static int cudaDeviceCount() {
+        Loader.load(RobustifyNative.class);
+        try (IntPointer count = new IntPointer(1)) {
+            NativeException.check(RobustifyNative.rfy_cuda_device_count(count));
+            return count.get();
+        }
+    }
+
+    private static void ensure() {
+        if (!initialised) {
+            init();
+        }
+    }
+
+    private static boolean loadCudaBackendIfGpu() {
+        if (cudaDeviceCount() == 0) {
+            return false;
+        }
+        String resource = "/org/robustify/bindings/" + Loader.getPlatform() + "/librobustify_cuda.so";
+        if (RobustifyNative.class.getResource(resource) == null) {
+            System.err.println("robustify: a GPU is present but this build has no CUDA backend (built without nvcc)");
+            return false;
+        }
+        try {
+            File file = Loader.cacheResource(RobustifyNative.class, resource);
+            NativeException.check(RobustifyNative.rfy_cuda_backend_load(file.getAbsolutePath()));
+            return true;
+        } catch (IOException e) {
+            throw new RobustifyException("could not extract the CUDA backend: " + e.getMessage(), e);
+        }
+    }
+}
