@@ -11,9 +11,14 @@ public final class ModelZoo {
     private ModelZoo() {}
 
     public static ImageClassifier create(String name, InputSpec spec) {
-        if (CnnSmall.NAME.equals(name)) {
-            return new CnnSmall(spec);
+        requireKnown(name);
+        return new CnnSmall(spec);
+    }
+
+    /** Fails fast, before any data is loaded, on a name the zoo does not have. */
+    public static void requireKnown(String name) {
+        if (!NAMES.contains(name)) {
+            throw new RobustifyException("unknown model '" + name + "'; available: " + String.join(", ", NAMES));
         }
-        throw new RobustifyException("unknown model '" + name + "'; available: " + String.join(", ", NAMES));
     }
 }

@@ -13,6 +13,7 @@ public record TrainConfig(String model, int epochs, int batchSize, double learni
         List<String> freeze, boolean overwrite) {
 
     public TrainConfig {
+        org.robustify.model.ModelZoo.requireKnown(model);
         if (epochs < 1) {
             throw new RobustifyException("--epochs must be >= 1; got " + epochs);
         }
