@@ -7,6 +7,7 @@
 #ifndef ROBUSTIFY_ROBUSTIFY_CUDA_H
 #define ROBUSTIFY_ROBUSTIFY_CUDA_H
 
+#include "robustify/distill.h"
 #include "robustify/robustify.h"
 
 #ifdef __cplusplus
@@ -19,6 +20,10 @@ RFY_API rfy_status rfy_cuda_runtime_device_count(int32_t* count);
 /* See rfy_normalize_images. src and dst must be CUDA tensors on the current device. */
 RFY_API rfy_status rfy_cuda_normalize_images(const rfy_tensor* src, const rfy_tensor* dst, const float* mean,
                                              const float* std, rfy_cuda_stream stream);
+
+/* See rfy_distill_loss (robustify/distill.h). All tensors must be CUDA tensors on the current device. */
+RFY_API rfy_status rfy_cuda_distill_loss(const rfy_distill_pair* pairs, int32_t num_pairs, const rfy_tensor* labels,
+                                         rfy_cuda_stream stream);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,7 @@
 // loads the backend with dlopen only when asked (rfy_cuda_backend_load), so CPU-only hosts never touch CUDA.
 #pragma once
 
+#include "robustify/distill.h"
 #include "robustify/robustify.h"
 
 #ifdef __cplusplus
@@ -14,6 +15,8 @@ typedef struct rfy_cuda_backend_v1 {
   rfy_status (*device_count)(int32_t* count);
   rfy_status (*normalize_images)(const rfy_tensor* src, const rfy_tensor* dst, const float* mean, const float* std,
                                  rfy_cuda_stream stream);
+  rfy_status (*distill_loss)(const rfy_distill_pair* pairs, int32_t num_pairs, const rfy_tensor* labels,
+                             rfy_cuda_stream stream);
 } rfy_cuda_backend_v1;
 
 #define RFY_CUDA_BACKEND_SYMBOL "rfy_cuda_backend_get_v1"

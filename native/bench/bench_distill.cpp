@@ -1,0 +1,123 @@
+// Benchmark of the distill family (forward + backward in one call): CPU reference (C <= 1000), fast CPU at 1 and
+// N threads, and CUDA (fp32, bf16) when a GPU is present. Prints one JSON object as its last line.
+//   bench_distill [--quick] [--threads N]
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "dev/tool_support.h"
+#include "tests/distill_fixture.h"
+#if defined(RFY_HAVE_CUDA_BACKEND)
+#include <cuda_bf16.h>
+#endif
+
+using rfy_test::DistillCase;
+using namespace rfy_tool;
+
+namespace {
+
+std::string rows;
+
+void emit(int64_t b, int64_t c, const char* path, int threads, double ms, double bytes) {
+  const double gbps = bytes / (ms * 1e-3) / 1e9;
+  std::fprintf(stderr, "B=%-5lld C=%-6lld %-10s threads %2d  %9.3f ms  %7.2f GB/s\n", static_cast<long long>(b),
+               static_cast<long long>(c), path, threads, ms, gbps);
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%s{\"B\":%lld,\"C\":%lld,\"path\":\"%s\",\"threads\":%d,\"ms\":%.4f,\"gbps\":%.3f}",
+                rows.empty() ? "" : ",", static_cast<long long>(b), static_cast<long long>(c), path, threads, ms,
+                gbps);
+  rows += buf;
+}
+
+#if defined(RFY_HAVE_CUDA_BACKEND)
+template <typename H>
+void bench_cuda(DistillCase<float>& c, rfy_dtype dtype, const char* name, int launches) {
+  const size_t n = c.student.size();
+  std::vector<H> host(n);
+  for (size_t i = 0; i < n; ++i) host[i] = static_cast<H>(c.student[i]);
+  DeviceBuffer ds(n * sizeof(H)), dt(n * sizeof(H)), dg(n * sizeof(H)), dr(c.batch * 16), dst(20),
+      dl(c.batch * 8);
+  ds.upload(host.data());
+  dt.upload(host.data());
+  dl.upload(c.labels.data());
+  auto dev = [&](void* p, rfy_dtype d, std::initializer_list<int64_t> shape) {
+    rfy_tensor x = rfy_test::host_tensor(p, d, shape);
+    x.device_type = RFY_CUDA;
+    return x;
+  };
+  rfy_tensor ts = dev(ds.ptr, dtype, {c.batch, c.classes}), tt = dev(dt.ptr, dtype, {c.batch, c.classes}),
+             tg = dev(dg.ptr, dtype, {c.batch, c.classes}), tr = dev(dr.ptr, RFY_FLOAT32, {c.batch, 4}),
+             tst = dev(dst.ptr, RFY_FLOAT32, {5}), tl = dev(dl.ptr, RFY_INT64, {c.batch});
+  rfy_distill_pair pair = c.pair;
+  pair.student = &ts;
+  pair.teacher = &tt;
+  pair.grad = &tg;
+  pair.rows = &tr;
+  pair.stats = &tst;
+  pair.row_weights = nullptr;
+  for (int i = 0; i < 3; ++i) die_on(rfy_distill_loss(&pair, 1, &tl, RFY_PATH_FAST, nullptr), name);
+  cudaEvent_t start, stop;
+  cudaEventCreate(&start);
+  cudaEventCreate(&stop);
+  cudaEventRecord(start);
+  for (int i = 0; i < launches; ++i) rfy_distill_loss(&pair, 1, &tl, RFY_PATH_FAST, nullptr);
+  cudaEventRecord(stop);
+  cuda_ok(cudaEventSynchronize(stop), "sync");
+  float total = 0;
+  cudaEventElapsedTime(&total, start, stop);
+  // Traffic: student + teacher read twice (sums, gradient), gradient written once.
+  emit(c.batch, c.classes, name, 0, total / launches, 5.0 * n * sizeof(H));
+  cudaEventDestroy(start);
+  cudaEventDestroy(stop);
+}
+#endif
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool quick = false;
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--quick") {
+      quick = true;
+    } else if (a == "--threads" && i + 1 < argc) {
+      threads = std::atoi(argv[++i]);
+    } else {
+      std::fprintf(stderr, "usage: bench_distill [--quick] [--threads N]\nunknown argument: %s\n", a.c_str());
+      return 2;
+    }
+  }
+  const bool with_cuda = cuda_device_present();
+  if (with_cuda) die_on(rfy_cuda_backend_load(nullptr), "rfy_cuda_backend_load");
+  const int reps = quick ? 3 : 10;
+  for (int64_t b : {256, 1024}) {
+    for (int64_t c : {10, 1000, 21843}) {
+      DistillCase<float> dc(b, c, 1);
+      const double bytes = 5.0 * b * c * sizeof(float);
+      if (c <= 1000)
+        emit(b, c, "reference", 1, median_ms(1, reps, [&] { die_on(dc.run(RFY_PATH_REFERENCE), "ref"); }), bytes);
+      for (int t : {1, threads}) {
+        rfy_set_num_threads(t);
+        emit(b, c, "fast", t, median_ms(1, reps, [&] { die_on(dc.run(RFY_PATH_FAST), "fast"); }), bytes);
+        if (threads == 1) break;
+      }
+#if defined(RFY_HAVE_CUDA_BACKEND)
+      if (with_cuda) {
+        bench_cuda<float>(dc, RFY_FLOAT32, "cuda-fp32", quick ? 10 : 100);
+        bench_cuda<__nv_bfloat16>(dc, RFY_BFLOAT16, "cuda-bf16", quick ? 10 : 100);
+      }
+#endif
+    }
+  }
+#if defined(RFY_HAVE_CUDA_BACKEND)
+  if (with_cuda) {  // the bandwidth case
+    DistillCase<float> big(4096, 32000, 2);
+    bench_cuda<__nv_bfloat16>(big, RFY_BFLOAT16, "cuda-bf16", quick ? 10 : 50);
+  }
+#endif
+  std::printf("{\"benchmark\":\"distill\",\"cuda\":%s,\"build\":\"%s\",\"rows\":[%s]}\n", with_cuda ? "true" : "false",
+              rfy_build_info(), rows.c_str());
+  return 0;
+}
