@@ -4,6 +4,7 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.annotation.ByRef;
 import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.Const;
 import org.bytedeco.javacpp.annotation.Name;
@@ -18,7 +19,7 @@ import org.bytedeco.javacpp.annotation.Platform;
  * <p>This class deliberately does not inherit the PyTorch preset: the ABI is raw pointers, so the binding needs no
  * libtorch headers and is independent of the libtorch version.
  */
-@Platform(include = "robustify/robustify.h", link = "robustify")
+@Platform(include = {"robustify/robustify.h", "robustify/distill.h"}, link = "robustify")
 @NoException
 public final class RobustifyNative {
     static {
@@ -81,6 +82,93 @@ public final class RobustifyNative {
         public native @Cast("int64_t") long strides(int i);
         public native RfyTensor strides(int i, long stride);
     }
+
+    /** {@code rfy_distill_options} (robustify/distill.h). */
+    @Name("rfy_distill_options")
+    public static class RfyDistillOptions extends Pointer {
+        static {
+            Loader.load();
+        }
+
+        public RfyDistillOptions() {
+            super((Pointer) null);
+            allocate();
+        }
+
+        public RfyDistillOptions(Pointer p) {
+            super(p);
+        }
+
+        private native void allocate();
+
+        public native float temperature();
+        public native RfyDistillOptions temperature(float v);
+        public native float kd_weight();
+        public native RfyDistillOptions kd_weight(float v);
+        public native float ce_weight();
+        public native RfyDistillOptions ce_weight(float v);
+        public native float label_smoothing();
+        public native RfyDistillOptions label_smoothing(float v);
+        public native int teacher_kind();
+        public native RfyDistillOptions teacher_kind(int v);
+        public native int weighting();
+        public native RfyDistillOptions weighting(int v);
+        public native int reduction();
+        public native RfyDistillOptions reduction(int v);
+        public native @Cast("int64_t") long ignore_index();
+        public native RfyDistillOptions ignore_index(long v);
+    }
+
+    /** {@code rfy_distill_pair}; allocate several with {@link #RfyDistillPair(long)} and select with position(). */
+    @Name("rfy_distill_pair")
+    public static class RfyDistillPair extends Pointer {
+        static {
+            Loader.load();
+        }
+
+        public RfyDistillPair(long count) {
+            super((Pointer) null);
+            allocateArray(count);
+        }
+
+        private native void allocateArray(long count);
+
+        @Override
+        public RfyDistillPair position(long position) {
+            return (RfyDistillPair) super.position(position);
+        }
+
+        public native @ByRef RfyDistillOptions options();
+        public native RfyDistillPair options(RfyDistillOptions options);
+        public native @Const RfyTensor student();
+        public native RfyDistillPair student(RfyTensor t);
+        public native @Const RfyTensor teacher();
+        public native RfyDistillPair teacher(RfyTensor t);
+        public native @Const RfyTensor row_weights();
+        public native RfyDistillPair row_weights(RfyTensor t);
+        public native @Const RfyTensor grad();
+        public native RfyDistillPair grad(RfyTensor t);
+        public native @Const RfyTensor rows();
+        public native RfyDistillPair rows(RfyTensor t);
+        public native @Const RfyTensor stats();
+        public native RfyDistillPair stats(RfyTensor t);
+    }
+
+    public static final int RFY_TEACHER_LOGITS = 0;
+    public static final int RFY_TEACHER_PROBS = 1;
+    public static final int RFY_KD_WEIGHT_UNIFORM = 0;
+    public static final int RFY_KD_WEIGHT_ENTROPY = 1;
+    public static final int RFY_KD_WEIGHT_ENTROPY_CORRECT = 2;
+    public static final int RFY_KD_WEIGHT_GIVEN = 3;
+    public static final int RFY_REDUCE_MEAN = 0;
+    public static final int RFY_REDUCE_SUM = 1;
+    public static final int RFY_REDUCE_NONE = 2;
+    public static final int RFY_DISTILL_ROW_COLUMNS = 4;
+    public static final int RFY_DISTILL_STATS = 5;
+
+    public static native void rfy_distill_default_options(RfyDistillOptions options);
+    public static native @Cast("rfy_status") int rfy_distill_loss(@Const RfyDistillPair pairs, int numPairs,
+            @Const RfyTensor labels, int path, @Cast("rfy_cuda_stream") Pointer stream);
 
     public static native @Cast("const char*") String rfy_last_error();
     public static native @Cast("const char*") String rfy_status_name(@Cast("rfy_status") int status);
