@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "dev/distill_device.h"
 #include "dev/tool_support.h"
 #include "tests/distill_fixture.h"
 #if defined(RFY_HAVE_CUDA_BACKEND)
@@ -34,34 +35,14 @@ void emit(int64_t b, int64_t c, const char* path, int threads, double ms, double
 template <typename H>
 void bench_cuda(DistillCase<float>& c, rfy_dtype dtype, const char* name, int launches) {
   const size_t n = c.student.size();
-  std::vector<H> host(n);
-  for (size_t i = 0; i < n; ++i) host[i] = static_cast<H>(c.student[i]);
-  DeviceBuffer ds(n * sizeof(H)), dt(n * sizeof(H)), dg(n * sizeof(H)), dr(c.batch * 16), dst(20),
-      dl(c.batch * 8);
-  ds.upload(host.data());
-  dt.upload(host.data());
-  dl.upload(c.labels.data());
-  auto dev = [&](void* p, rfy_dtype d, std::initializer_list<int64_t> shape) {
-    rfy_tensor x = rfy_test::host_tensor(p, d, shape);
-    x.device_type = RFY_CUDA;
-    return x;
-  };
-  rfy_tensor ts = dev(ds.ptr, dtype, {c.batch, c.classes}), tt = dev(dt.ptr, dtype, {c.batch, c.classes}),
-             tg = dev(dg.ptr, dtype, {c.batch, c.classes}), tr = dev(dr.ptr, RFY_FLOAT32, {c.batch, 4}),
-             tst = dev(dst.ptr, RFY_FLOAT32, {5}), tl = dev(dl.ptr, RFY_INT64, {c.batch});
-  rfy_distill_pair pair = c.pair;
-  pair.student = &ts;
-  pair.teacher = &tt;
-  pair.grad = &tg;
-  pair.rows = &tr;
-  pair.stats = &tst;
-  pair.row_weights = nullptr;
-  for (int i = 0; i < 3; ++i) die_on(rfy_distill_loss(&pair, 1, &tl, RFY_PATH_FAST, nullptr), name);
+  DeviceDistill<H> dev(c, dtype, nullptr);
+  dev.pair.row_weights = nullptr;
+  for (int i = 0; i < 3; ++i) die_on(dev.run(), name);
   cudaEvent_t start, stop;
   cudaEventCreate(&start);
   cudaEventCreate(&stop);
   cudaEventRecord(start);
-  for (int i = 0; i < launches; ++i) rfy_distill_loss(&pair, 1, &tl, RFY_PATH_FAST, nullptr);
+  for (int i = 0; i < launches; ++i) dev.run();
   cudaEventRecord(stop);
   cuda_ok(cudaEventSynchronize(stop), "sync");
   float total = 0;
@@ -76,19 +57,9 @@ void bench_cuda(DistillCase<float>& c, rfy_dtype dtype, const char* name, int la
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool quick = false;
-  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--quick") {
-      quick = true;
-    } else if (a == "--threads" && i + 1 < argc) {
-      threads = std::atoi(argv[++i]);
-    } else {
-      std::fprintf(stderr, "usage: bench_distill [--quick] [--threads N]\nunknown argument: %s\n", a.c_str());
-      return 2;
-    }
-  }
+  const BenchArgs args = parse_bench_args(argc, argv, "bench_distill");
+  const bool quick = args.quick;
+  const int threads = args.threads;
   const bool with_cuda = cuda_device_present();
   if (with_cuda) die_on(rfy_cuda_backend_load(nullptr), "rfy_cuda_backend_load");
   const int reps = quick ? 3 : 10;

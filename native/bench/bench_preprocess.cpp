@@ -77,19 +77,9 @@ void bench_case(const Layout& l, bool quick, int max_threads, bool with_cuda) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool quick = false;
-  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--quick") {
-      quick = true;
-    } else if (a == "--threads" && i + 1 < argc) {
-      threads = std::atoi(argv[++i]);
-    } else {
-      std::fprintf(stderr, "usage: bench_preprocess [--quick] [--threads N]\nunknown argument: %s\n", a.c_str());
-      return 2;
-    }
-  }
+  const BenchArgs args = parse_bench_args(argc, argv, "bench_preprocess");
+  const bool quick = args.quick;
+  const int threads = args.threads;
   const bool with_cuda = cuda_device_present();
   if (with_cuda) die_on(rfy_cuda_backend_load(nullptr), "rfy_cuda_backend_load");
   const Layout cases[] = {{256, 1, 28, 28, false}, {64, 3, 224, 224, true}};

@@ -47,20 +47,39 @@ struct Params {
 };
 
 // Reductions over a group of G threads (a warp, or the whole block). Fixed order: deterministic.
-template <int G, typename V>
-__device__ V group_sum(V v, V* scratch) {
-  for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(kFull, v, o);
+struct Add {
+  template <typename V>
+  __device__ V operator()(V a, V b) const { return a + b; }
+};
+struct Max {
+  template <typename V>
+  __device__ V operator()(V a, V b) const { return fmax(a, b); }
+};
+
+template <int G, typename V, typename Op>
+__device__ V group_reduce(V v, V* scratch, Op op) {
+  for (int o = 16; o > 0; o >>= 1) v = op(v, __shfl_down_sync(kFull, v, o));
   if constexpr (G == 32) {
     return __shfl_sync(kFull, v, 0);
   } else {
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     if (lane == 0) scratch[warp] = v;
     __syncthreads();
-    V total = 0;
-    for (int w = 0; w < G / 32; ++w) total += scratch[w];
+    V total = scratch[0];
+    for (int w = 1; w < G / 32; ++w) total = op(total, scratch[w]);
     __syncthreads();
     return total;
   }
+}
+
+template <int G, typename V>
+__device__ V group_sum(V v, V* scratch) {
+  return group_reduce<G>(v, scratch, Add{});
+}
+
+template <int G, typename V>
+__device__ V group_max(V v, V* scratch) {
+  return group_reduce<G>(v, scratch, Max{});
 }
 
 template <typename V>
@@ -88,22 +107,6 @@ __device__ void group_max_arg(V& v, int64_t& i, V* vs, int64_t* is) {
     i = is[0];
     for (int w = 1; w < G / 32; ++w) max_arg_step(v, i, vs[w], is[w]);
     __syncthreads();
-  }
-}
-
-template <int G, typename V>
-__device__ V group_max(V v, V* scratch) {
-  for (int o = 16; o > 0; o >>= 1) v = fmax(v, __shfl_down_sync(kFull, v, o));
-  if constexpr (G == 32) {
-    return __shfl_sync(kFull, v, 0);
-  } else {
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    if (lane == 0) scratch[warp] = v;
-    __syncthreads();
-    V m = scratch[0];
-    for (int w = 1; w < G / 32; ++w) m = fmax(m, scratch[w]);
-    __syncthreads();
-    return m;
   }
 }
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "dev/distill_device.h"
 #include "dev/tool_support.h"
 #include "tests/distill_fixture.h"
 #if defined(RFY_HAVE_CUDA_BACKEND)
@@ -37,46 +38,18 @@ double grad_error(const std::vector<float>& got, const std::vector<float>& ref) 
 #if defined(RFY_HAVE_CUDA_BACKEND)
 template <typename H>
 void check_cuda(DistillCase<float>& c, rfy_dtype dtype, const char* name, double tol) {
-  // Round the inputs to the storage type first, so the reference sees what the GPU sees.
-  const size_t n = c.student.size();
-  std::vector<H> s(n), t(n);
+  // The reference runs on the inputs rounded to the storage type, so it sees what the GPU sees.
   DistillCase<float> ref = c;
-  for (size_t i = 0; i < n; ++i) {
-    s[i] = static_cast<H>(c.student[i]);
-    t[i] = static_cast<H>(c.teacher[i]);
-    ref.student[i] = static_cast<float>(s[i]);
-    ref.teacher[i] = static_cast<float>(t[i]);
-  }
+  DeviceDistill<H> dev(c, dtype, &ref);
   ref.describe();
   die_on(ref.run(RFY_PATH_REFERENCE), "reference");
-  DeviceBuffer ds(n * sizeof(H)), dt(n * sizeof(H)), dg(n * sizeof(H)), dr(c.batch * 4 * sizeof(float)),
-      dst(5 * sizeof(float)), dl(c.batch * sizeof(int64_t)), dw(c.batch * sizeof(float));
-  ds.upload(s.data());
-  dt.upload(t.data());
-  dl.upload(c.labels.data());
-  dw.upload(c.weights.data());
-  auto dev = [&](void* p, rfy_dtype d, std::initializer_list<int64_t> shape) {
-    rfy_tensor x = rfy_test::host_tensor(p, d, shape);
-    x.device_type = RFY_CUDA;
-    return x;
-  };
-  rfy_tensor ts = dev(ds.ptr, dtype, {c.batch, c.classes}), tt = dev(dt.ptr, dtype, {c.batch, c.classes}),
-             tg = dev(dg.ptr, dtype, {c.batch, c.classes}), tr = dev(dr.ptr, RFY_FLOAT32, {c.batch, 4}),
-             tst = dev(dst.ptr, RFY_FLOAT32, {5}), tl = dev(dl.ptr, RFY_INT64, {c.batch}),
-             tw = dev(dw.ptr, RFY_FLOAT32, {c.batch});
-  rfy_distill_pair pair = c.pair;
-  pair.student = &ts;
-  pair.teacher = &tt;
-  pair.grad = &tg;
-  pair.rows = &tr;
-  pair.stats = &tst;
-  pair.row_weights = &tw;
-  die_on(rfy_distill_loss(&pair, 1, &tl, RFY_PATH_FAST, nullptr), name);
+  die_on(dev.run(), name);
   cuda_ok(cudaDeviceSynchronize(), "sync");
+  const size_t n = c.student.size();
   std::vector<H> g(n);
   std::vector<float> stats(5), grad(n);
-  dg.download(g.data());
-  dst.download(stats.data());
+  dev.grad.download(g.data());
+  dev.stats.download(stats.data());
   for (size_t i = 0; i < n; ++i) grad[i] = static_cast<float>(g[i]);
   report(name, c, std::fabs(stats[0] - ref.stats[0]) / std::max(1e-6f, std::fabs(ref.stats[0])),
          grad_error(grad, ref.grad), tol);

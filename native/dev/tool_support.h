@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "robustify/robustify.h"
@@ -81,6 +82,33 @@ double median_ms(int warmup, int reps, Fn&& fn) {
   }
   std::sort(t.begin(), t.end());
   return t[t.size() / 2];
+}
+
+// Parses the options every bench_* binary takes: [--quick] [--threads N]. Exits 2 on anything else.
+struct BenchArgs {
+  bool quick = false;
+  int threads = 1;
+};
+
+inline BenchArgs parse_bench_args(int argc, char** argv, const char* name) {
+  BenchArgs a;
+  a.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--quick") {
+      a.quick = true;
+    } else if (arg == "--threads" && i + 1 < argc) {
+      a.threads = std::atoi(argv[++i]);
+    } else {
+      std::fprintf(stderr, "usage: %s [--quick] [--threads N]\nunknown argument: %s\n", name, arg.c_str());
+      std::exit(2);
+    }
+  }
+  if (a.threads < 1) {
+    std::fprintf(stderr, "%s: --threads must be >= 1\n", name);
+    std::exit(2);
+  }
+  return a;
 }
 
 inline bool cuda_device_present() {

@@ -34,6 +34,15 @@ inline float given_weight(const rfy_distill_pair& p, int64_t row) {
   return static_cast<const float*>(p.row_weights->data)[row * p.row_weights->strides[0]];
 }
 
+// Writes a valid row's total, CE, KD term and weight.
+template <typename Result>
+void write_row(const rfy_distill_pair& p, int64_t row, const Result& r) {
+  put(*p.rows, row_offset(*p.rows, row, RFY_DISTILL_ROW_TOTAL), r.total);
+  put(*p.rows, row_offset(*p.rows, row, RFY_DISTILL_ROW_CE), r.ce);
+  put(*p.rows, row_offset(*p.rows, row, RFY_DISTILL_ROW_KD), r.kd);
+  put(*p.rows, row_offset(*p.rows, row, RFY_DISTILL_ROW_WEIGHT), r.weight);
+}
+
 int64_t count_valid(const rfy_distill_pair& p, const rfy_tensor& labels);
 // d(reduced loss)/d(row loss): 1/valid for MEAN (0 when no row is valid), 1 otherwise.
 double reduction_scale(const rfy_distill_options& o, int64_t valid);

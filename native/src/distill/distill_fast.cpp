@@ -160,10 +160,7 @@ void float_row(const rfy_distill_pair& p, int64_t i, int64_t label, double scale
   r.s_y = static_cast<double>(s[label]) - m.s_max;
   r.teacher_correct = m.t_arg == label;
   const RowResult<double> res = finalize(r, o, C, static_cast<double>(given_weight(p, i)));
-  put(*p.rows, row_offset(*p.rows, i, RFY_DISTILL_ROW_TOTAL), res.total);
-  put(*p.rows, row_offset(*p.rows, i, RFY_DISTILL_ROW_CE), res.ce);
-  put(*p.rows, row_offset(*p.rows, i, RFY_DISTILL_ROW_KD), res.kd);
-  put(*p.rows, row_offset(*p.rows, i, RFY_DISTILL_ROW_WEIGHT), res.weight);
+  write_row(p, i, res);
 
   const double eps = o.label_smoothing;
   const float sa = static_cast<float>(scale * res.a);

@@ -52,10 +52,7 @@ void row(const rfy_distill_pair& p, int64_t i, int64_t label, double scale) {
   r.s_y = s[label] - ms;
   r.teacher_correct = argmax_t == label;
   const RowResult<double> res = finalize(r, o, C, static_cast<double>(given_weight(p, i)));
-  put(*p.rows, row_offset(*p.rows, i, RFY_DISTILL_ROW_TOTAL), res.total);
-  put(*p.rows, row_offset(*p.rows, i, RFY_DISTILL_ROW_CE), res.ce);
-  put(*p.rows, row_offset(*p.rows, i, RFY_DISTILL_ROW_KD), res.kd);
-  put(*p.rows, row_offset(*p.rows, i, RFY_DISTILL_ROW_WEIGHT), res.weight);
+  write_row(p, i, res);
   const double eps = o.label_smoothing;
   for (int64_t j = 0; j < C; ++j) {
     const double sp = s[j] - ms;
