@@ -83,7 +83,7 @@ double max_grad_err(const std::vector<T>& g, const std::vector<double>& expect) 
 
 void configure(rfy_distill_options& o, int variant) {
   rfy_distill_default_options(&o);
-  o.temperature = std::vector<float>{4.0f, 0.5f, 20.0f, 1.0f}[variant % 4];
+  o.temperature = std::vector<float>{4.0f, 0.5f, 20.0f, 1.0f, 2.0f}[variant % 5];  // 1, 2, 4: integer paths
   o.label_smoothing = variant % 3 == 1 ? 0.1f : 0.0f;
   o.weighting = variant % 4;
   o.reduction = (variant / 4) % 2 == 0 ? RFY_REDUCE_MEAN : RFY_REDUCE_SUM;
