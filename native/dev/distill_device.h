@@ -45,12 +45,7 @@ struct DeviceDistill {
     tl = on_device(labels.ptr, RFY_INT64, {batch});
     tw = on_device(weights.ptr, RFY_FLOAT32, {batch});
     pair = c.pair;
-    pair.student = &ts;
-    pair.teacher = &tt;
-    pair.grad = &tg;
-    pair.rows = &tr;
-    pair.stats = &tst;
-    pair.row_weights = &tw;
+    rfy_test::attach(pair, &ts, &tt, &tg, &tr, &tst, &tw);
   }
 
   rfy_status run() { return rfy_distill_loss(&pair, 1, &tl, RFY_PATH_FAST, nullptr); }

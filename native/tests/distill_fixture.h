@@ -12,6 +12,17 @@
 
 namespace rfy_test {
 
+// Points a pair at its tensors (host or device descriptors alike).
+inline void attach(rfy_distill_pair& pair, const rfy_tensor* student, const rfy_tensor* teacher, const rfy_tensor* grad,
+                   const rfy_tensor* rows, const rfy_tensor* stats, const rfy_tensor* row_weights) {
+  pair.student = student;
+  pair.teacher = teacher;
+  pair.grad = grad;
+  pair.rows = rows;
+  pair.stats = stats;
+  pair.row_weights = row_weights;
+}
+
 template <typename T>
 struct DistillCase {
   int64_t batch, classes;
@@ -57,12 +68,7 @@ struct DistillCase {
     tst = host_tensor(stats.data(), d, {5});
     tw = host_tensor(weights.data(), RFY_FLOAT32, {batch});
     tl = host_tensor(labels.data(), RFY_INT64, {batch});
-    pair.student = &ts;
-    pair.teacher = &tt;
-    pair.grad = &tg;
-    pair.rows = &tr;
-    pair.stats = &tst;
-    pair.row_weights = &tw;
+    attach(pair, &ts, &tt, &tg, &tr, &tst, &tw);
   }
 
   rfy_status run(int32_t path) { return rfy_distill_loss(&pair, 1, &tl, path, nullptr); }
