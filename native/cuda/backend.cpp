@@ -25,6 +25,7 @@ extern "C" RFY_API const rfy_cuda_backend_v1* rfy_cuda_backend_get_v1(void) {
       &rfy_cuda_runtime_device_count,
       &rfy_cuda_normalize_images,
       &rfy_cuda_distill_loss,
+      &rfy_cuda_corrupt_images,
   };
   return &table;
 }

@@ -7,6 +7,7 @@
 #ifndef ROBUSTIFY_ROBUSTIFY_CUDA_H
 #define ROBUSTIFY_ROBUSTIFY_CUDA_H
 
+#include "robustify/corrupt.h"
 #include "robustify/distill.h"
 #include "robustify/robustify.h"
 
@@ -24,6 +25,10 @@ RFY_API rfy_status rfy_cuda_normalize_images(const rfy_tensor* src, const rfy_te
 /* See rfy_distill_loss (robustify/distill.h). All tensors must be CUDA tensors on the current device. */
 RFY_API rfy_status rfy_cuda_distill_loss(const rfy_distill_pair* pairs, int32_t num_pairs, const rfy_tensor* labels,
                                          rfy_cuda_stream stream);
+
+/* See rfy_corrupt_images (robustify/corrupt.h). Images and workspace must be CUDA tensors on the current device. */
+RFY_API rfy_status rfy_cuda_corrupt_images(const rfy_corrupt_batch* batch, const rfy_corrupt_options* options,
+                                           rfy_cuda_stream stream);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,7 @@
 // loads the backend with dlopen only when asked (rfy_cuda_backend_load), so CPU-only hosts never touch CUDA.
 #pragma once
 
+#include "robustify/corrupt.h"
 #include "robustify/distill.h"
 #include "robustify/robustify.h"
 
@@ -17,6 +18,8 @@ typedef struct rfy_cuda_backend_v1 {
                                  rfy_cuda_stream stream);
   rfy_status (*distill_loss)(const rfy_distill_pair* pairs, int32_t num_pairs, const rfy_tensor* labels,
                              rfy_cuda_stream stream);
+  rfy_status (*corrupt_images)(const rfy_corrupt_batch* batch, const rfy_corrupt_options* options,
+                               rfy_cuda_stream stream);
 } rfy_cuda_backend_v1;
 
 #define RFY_CUDA_BACKEND_SYMBOL "rfy_cuda_backend_get_v1"

@@ -1,0 +1,116 @@
+// Filtering primitives shared by the optimised ops (CPU fast path and CUDA): border handling, Gaussian taps,
+// separable and dense 2-D convolution of one plane, bilinear sampling. Included by ops.inl only.
+#pragma once
+
+#include <cmath>
+
+#include "corrupt/parallel.h"
+
+namespace rfy::corrupt {
+
+// Border modes, named after the libraries whose behaviour the reference relies on.
+enum Border {
+  kBorderNearest = 0,    // a a | a b c | c c      (scipy 'nearest', cv2 BORDER_REPLICATE; skimage gaussian)
+  kBorderReflect = 1,    // b a | a b c | c b      (scipy 'reflect', cv2 BORDER_REFLECT)
+  kBorderReflect101 = 2, // c b | a b c | b a      (cv2 BORDER_REFLECT_101 = filter2D's default, scipy 'mirror')
+  kBorderConstant = 3    // 0 0 | a b c | 0 0      (returns -1: the caller reads 0)
+};
+
+// Maps a possibly out-of-range index into [0, n) (or -1 for a constant border).
+RFY_OP int border_index(int i, int n, int mode) {
+  if (i >= 0 && i < n) return i;
+  if (mode == kBorderConstant) return -1;
+  if (n == 1) return 0;
+  if (mode == kBorderNearest) return i < 0 ? 0 : n - 1;
+  if (mode == kBorderReflect) {
+    const int period = 2 * n;
+    int k = i % period;
+    if (k < 0) k += period;
+    return k < n ? k : period - 1 - k;
+  }
+  const int period = 2 * n - 2;  // reflect 101
+  int k = i % period;
+  if (k < 0) k += period;
+  return k < n ? k : period - k;
+}
+
+// Normalised Gaussian taps w[-r..r] stored as taps[0..2r] with r = int(truncate * sigma + 0.5) (scipy's and
+// skimage's radius rule). Returns r; r = 0 (a single tap of 1) for sigma <= 0. taps needs 2 * r + 1 floats.
+RFY_OP int gaussian_radius(float sigma, float truncate) {
+  return sigma > 0.0f ? static_cast<int>(truncate * sigma + 0.5f) : 0;
+}
+RFY_OP void gaussian_taps(float sigma, int radius, float* taps) {
+  if (radius == 0) {
+    taps[0] = 1.0f;
+    return;
+  }
+  double sum = 0;
+  for (int k = -radius; k <= radius; ++k) {
+    const double v = exp(-0.5 * static_cast<double>(k) * k / (static_cast<double>(sigma) * sigma));
+    taps[k + radius] = static_cast<float>(v);
+    sum += v;
+  }
+  for (int k = 0; k <= 2 * radius; ++k) taps[k] = static_cast<float>(taps[k] / sum);
+}
+
+// dst = src convolved with taps (length 2r + 1) along x then y. src and dst may be the same plane; tmp is a third
+// plane of h * w floats. taps must be readable by all threads (scratch or a local array computed by each).
+RFY_OP void separable_blur_plane(const float* src, float* dst, float* tmp, int h, int w, const float* taps, int r,
+                                 int border) {
+  RFY_PAR_FOR(i, static_cast<int64_t>(h) * w) {
+    const int y = static_cast<int>(i / w), x = static_cast<int>(i % w);
+    float acc = 0.0f;
+    for (int k = -r; k <= r; ++k) {
+      const int xx = border_index(x + k, w, border);
+      acc += taps[k + r] * (xx < 0 ? 0.0f : src[static_cast<int64_t>(y) * w + xx]);
+    }
+    tmp[i] = acc;
+  }
+  RFY_BARRIER();
+  RFY_PAR_FOR(i, static_cast<int64_t>(h) * w) {
+    const int y = static_cast<int>(i / w), x = static_cast<int>(i % w);
+    float acc = 0.0f;
+    for (int k = -r; k <= r; ++k) {
+      const int yy = border_index(y + k, h, border);
+      acc += taps[k + r] * (yy < 0 ? 0.0f : tmp[static_cast<int64_t>(yy) * w + x]);
+    }
+    dst[i] = acc;
+  }
+  RFY_BARRIER();
+}
+
+// dst = correlation of src with a kh x kw kernel anchored at its centre (cv2.filter2D semantics). dst != src.
+RFY_OP void filter2d_plane(const float* src, float* dst, int h, int w, const float* kernel, int kh, int kw,
+                           int border) {
+  const int ay = kh / 2, ax = kw / 2;
+  RFY_PAR_FOR(i, static_cast<int64_t>(h) * w) {
+    const int y = static_cast<int>(i / w), x = static_cast<int>(i % w);
+    float acc = 0.0f;
+    for (int ky = 0; ky < kh; ++ky) {
+      const int yy = border_index(y + ky - ay, h, border);
+      if (yy < 0) continue;
+      const float* row = src + static_cast<int64_t>(yy) * w;
+      for (int kx = 0; kx < kw; ++kx) {
+        const int xx = border_index(x + kx - ax, w, border);
+        if (xx >= 0) acc += kernel[ky * kw + kx] * row[xx];
+      }
+    }
+    dst[i] = acc;
+  }
+  RFY_BARRIER();
+}
+
+// Bilinear sample of a plane at (y, x) in pixel coordinates, borders per `border`.
+RFY_OP float bilinear(const float* plane, int h, int w, float y, float x, int border) {
+  const float fy = floorf(y), fx = floorf(x);
+  const int y0 = static_cast<int>(fy), x0 = static_cast<int>(fx);
+  const float dy = y - fy, dx = x - fx;
+  const int ya = border_index(y0, h, border), yb = border_index(y0 + 1, h, border);
+  const int xa = border_index(x0, w, border), xb = border_index(x0 + 1, w, border);
+  auto at = [&](int yy, int xx) { return (yy < 0 || xx < 0) ? 0.0f : plane[static_cast<int64_t>(yy) * w + xx]; };
+  const float top = at(ya, xa) * (1.0f - dx) + at(ya, xb) * dx;
+  const float bottom = at(yb, xa) * (1.0f - dx) + at(yb, xb) * dx;
+  return top * (1.0f - dy) + bottom * dy;
+}
+
+}  // namespace rfy::corrupt
