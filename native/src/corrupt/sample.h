@@ -45,6 +45,8 @@ RFY_OP uint8_t to_u8(float v) {
 RFY_OP float quantize_u8(float v) { return static_cast<float>(to_u8(v)) * (1.0f / 255.0f); }
 
 // BT.601 luma: the grey value of an RGB triple (1-channel images run colour-space ops as R = G = B, then this).
-RFY_OP float luma(float r, float g, float b) { return 0.299f * r + 0.587f * g + 0.114f * b; }
+// Written as r + 0.587 (g - r) + 0.114 (b - r), which is exact when r = g = b: 0.299 r + 0.587 g + 0.114 b rounds
+// to just below r there, and the truncating uint8 store would darken a third of the grey levels by one.
+RFY_OP float luma(float r, float g, float b) { return r + 0.587f * (g - r) + 0.114f * (b - r); }
 
 }  // namespace rfy::corrupt
