@@ -21,7 +21,7 @@ execute_process(COMMAND "${CMAKE_COMMAND}" --build "${WORK_DIR}/build" RESULT_VA
 if(rc)
   message(FATAL_ERROR "building the example failed (${rc})")
 endif()
-foreach(example normalize_example distill_example)
+foreach(example normalize_example distill_example corrupt_example)
   execute_process(COMMAND "${WORK_DIR}/build/${example}" RESULT_VARIABLE rc)
   if(rc)
     message(FATAL_ERROR "${example} exited with ${rc}")

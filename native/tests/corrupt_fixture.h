@@ -26,30 +26,54 @@ struct Images {
   size_t size() const { return data.size(); }
 };
 
-// Corrupts every image of `in` with one (corruption, severity); sample ids are first_id, first_id + 1, ...
-// Returns the rfy_status; on failure `out` is untouched.
+struct CorruptArgs {
+  uint64_t seed = 0;
+  int preset = RFY_CORRUPT_PRESET_AUTO;
+  const int64_t* sample_ids = nullptr;  // NULL: 0..N-1
+  const rfy_tensor* frost = nullptr;
+};
+
+// One (corruption, severity) for every sample of src into dst through the C ABI, with a workspace of the size
+// rfy_corrupt_workspace_size asks for. Returns the rfy_status.
+inline rfy_status corrupt_tensors(const rfy_tensor& src, const rfy_tensor& dst, int corruption, int severity,
+                                  int path, const CorruptArgs& a = {}) {
+  const size_t n = static_cast<size_t>(src.shape[0]);
+  std::vector<int32_t> corr(n, corruption), sev(n, severity);
+  rfy_corrupt_options o;
+  rfy_corrupt_default_options(&o);
+  o.seed = a.seed;
+  o.preset = a.preset;
+  o.frost_textures = a.frost;
+  rfy_corrupt_batch b{&src, &dst, corr.data(), sev.data(), a.sample_ids, nullptr};
+  int64_t bytes = 0;
+  const rfy_status st = rfy_corrupt_workspace_size(&b, &o, path, &bytes);
+  if (st != RFY_OK) return st;
+  std::vector<uint8_t> ws(static_cast<size_t>(bytes) + 1);
+  rfy_tensor wst = host_tensor(ws.data(), RFY_UINT8, {bytes});
+  b.workspace = &wst;
+  return rfy_corrupt_images(&b, &o, path, nullptr);
+}
+
+// Corrupts every image of `in` (NHWC uint8); sample ids are first_id, first_id + 1, ...
+// Returns the rfy_status; on failure `out` is `in`'s copy, untouched by the engine.
 inline rfy_status corrupt_u8(const Images& in, Images& out, int corruption, int severity, int path,
                              uint64_t seed = 0, int preset = RFY_CORRUPT_PRESET_AUTO, int64_t first_id = 0,
                              const rfy_tensor* frost = nullptr) {
   out = in;
   rfy_tensor src = nhwc_as_nchw(const_cast<uint8_t*>(in.data.data()), RFY_UINT8, in.n, in.h, in.w, in.c);
   rfy_tensor dst = nhwc_as_nchw(out.data.data(), RFY_UINT8, in.n, in.h, in.w, in.c);
-  std::vector<int32_t> corr(static_cast<size_t>(in.n), corruption), sev(static_cast<size_t>(in.n), severity);
   std::vector<int64_t> ids(static_cast<size_t>(in.n));
   for (int64_t i = 0; i < in.n; ++i) ids[static_cast<size_t>(i)] = first_id + i;
-  rfy_corrupt_options o;
-  rfy_corrupt_default_options(&o);
-  o.seed = seed;
-  o.preset = preset;
-  o.frost_textures = frost;
-  rfy_corrupt_batch b{&src, &dst, corr.data(), sev.data(), ids.data(), nullptr};
-  int64_t bytes = 0;
-  rfy_status st = rfy_corrupt_workspace_size(&b, &o, path, &bytes);
-  if (st != RFY_OK) return st;
-  std::vector<uint8_t> ws(static_cast<size_t>(bytes) + 1);
-  rfy_tensor wst = host_tensor(ws.data(), RFY_UINT8, {bytes});
-  b.workspace = &wst;
-  return rfy_corrupt_images(&b, &o, path, nullptr);
+  return corrupt_tensors(src, dst, corruption, severity, path, CorruptArgs{seed, preset, ids.data(), frost});
+}
+
+// The same for float32 NHWC images in [0, 1] (no uint8 truncation).
+inline rfy_status corrupt_f32(const std::vector<float>& in, std::vector<float>& out, int64_t n, int64_t h, int64_t w,
+                              int64_t c, int corruption, int severity, int path, const CorruptArgs& a = {}) {
+  out.assign(in.size(), 0.0f);
+  rfy_tensor src = nhwc_as_nchw(const_cast<float*>(in.data()), RFY_FLOAT32, n, h, w, c);
+  rfy_tensor dst = nhwc_as_nchw(out.data(), RFY_FLOAT32, n, h, w, c);
+  return corrupt_tensors(src, dst, corruption, severity, path, a);
 }
 
 // Minimal .npy reader for the fixtures: uint8, C order, shape (N, H, W, C).

@@ -15,8 +15,9 @@
  * Paths: RFY_PATH_REFERENCE runs plain single-threaded code that follows the published algorithms step by step
  * (glass_blur keeps their sequential pixel walk); RFY_PATH_FAST runs the optimised code on the thread pool, one
  * sample per worker; CUDA tensors run the same optimised code on the GPU, one thread block per sample.
- * glass_blur's fast and CUDA paths use a parallel variant (each pass reads the previous pass's image), whose
- * statistics are checked against the sequential walk.
+ * glass_blur's reference walks the pixels one by one as the published code does; the fast and CUDA paths compute
+ * every pixel of a pass in parallel by following its chain of copies back to a pixel the walk had not yet
+ * replaced, which gives the sequential walk's result from the same draws.
  *
  * Parameters come from a preset (the published per-severity constants for ImageNet at 224 px, Tiny-ImageNet at
  * 64 px, CIFAR at 32 px); RFY_CORRUPT_PRESET_AUTO picks by min(H, W): >= 160 imagenet, >= 48 tinyimagenet, else

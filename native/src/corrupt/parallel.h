@@ -14,9 +14,11 @@
 #if defined(__CUDACC__)
 #define RFY_OP __device__ __forceinline__
 #define RFY_OP_NOINLINE __device__ __noinline__
+#define RFY_HD __host__ __device__ inline  // plain arithmetic both sides use (e.g. scratch sizes and the ops)
 #else
 #define RFY_OP inline
 #define RFY_OP_NOINLINE inline
+#define RFY_HD inline
 #endif
 
 #if defined(__CUDA_ARCH__)

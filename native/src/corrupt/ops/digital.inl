@@ -1,18 +1,448 @@
 // Optimised ops: elastic_transform pixelate jpeg_compression. Shared by the fast CPU path and CUDA (see corrupt/parallel.h). Included by ops.inl.
+//
+// Sizes other than the preset's reference size:
+//  - pixelate: PIL BOX resize to (int(W * c), int(H * c)) and back to (W, H): the reference's int(224 * c) with the
+//    real width and height. PIL's uint8 path is reproduced exactly (22-bit integer weights, horizontal pass then
+//    vertical pass, each rounded to uint8), so the result is bit-identical to Pillow.
+//  - jpeg_compression: no size parameter; any H x W (edge blocks replicate-padded the way libjpeg pads them).
+//  - elastic_transform: the constants are fractions of the reference side (244 for the imagenet preset: the
+//    published quirk for 224 images; 64 tinyimagenet; 32 cifar); they are multiplied by M = ref * min(H, W) /
+//    preset_size. The affine square is centred at (W // 2, H // 2) with half side min(H, W) // 3 (the reference
+//    uses shape[:2] // 2 as an (x, y) point, the same for square images).
 #pragma once
 
 namespace rfy::corrupt {
 
-// TODO(corruption engine): not implemented yet; leaves the image unchanged.
-RFY_OP void op_elastic_transform(const Sample& s) {}
-inline int64_t op_elastic_transform_scratch(int c, int h, int w, const float* p) { return 0; }
+// ---------------------------------------------------------------------------------------------------------------
+// pixelate
+// ---------------------------------------------------------------------------------------------------------------
 
-// TODO(corruption engine): not implemented yet; leaves the image unchanged.
-RFY_OP void op_pixelate(const Sample& s) {}
-inline int64_t op_pixelate_scratch(int c, int h, int w, const float* p) { return 0; }
+// PIL's precompute_coeffs for the BOX filter (support 0.5), output index `o` of an in_size -> out_size pass: the
+// contributing inputs are [first, first + count), each with the 8-bit path's integer weight `weight` (22 bits).
+RFY_OP void digital_box_taps(int o, int in_size, int out_size, int& first, int& count, int& weight) {
+  const double scale = static_cast<double>(in_size) / out_size;
+  const double filterscale = scale < 1.0 ? 1.0 : scale;
+  const double support = 0.5 * filterscale;
+  const double center = (o + 0.5) * scale;
+  const double ss = 1.0 / filterscale;
+  int xmin = static_cast<int>(center - support + 0.5);
+  if (xmin < 0) xmin = 0;
+  int xmax = static_cast<int>(center + support + 0.5);
+  if (xmax > in_size) xmax = in_size;
+  xmax -= xmin;
+  first = -1;
+  count = 0;
+  for (int x = 0; x < xmax; ++x) {
+    const double t = (x + xmin - center + 0.5) * ss;
+    if (t > -0.5 && t <= 0.5) {  // box_filter
+      if (first < 0) first = xmin + x;
+      ++count;
+    }
+  }
+  if (first < 0) first = xmin;
+  weight = count > 0 ? static_cast<int>(0.5 + (1.0 / count) * (1 << 22)) : 0;
+}
 
-// TODO(corruption engine): not implemented yet; leaves the image unchanged.
-RFY_OP void op_jpeg_compression(const Sample& s) {}
-inline int64_t op_jpeg_compression_scratch(int c, int h, int w, const float* p) { return 0; }
+// One output value of a BOX pass: the inputs src[first + k * stride] are uint8 levels stored as floats.
+RFY_OP float digital_box_sample(const float* src, int64_t stride, int first, int count, int weight) {
+  int acc = 1 << 21;
+  for (int k = 0; k < count; ++k) acc += static_cast<int>(src[(first + k) * stride]) * weight;
+  int v = acc >> 22;
+  return static_cast<float>(v < 0 ? 0 : (v > 255 ? 255 : v));
+}
+
+// int(size * c) as the reference's float64 product (the + 1e-4 keeps float32 constants such as 0.9f from
+// landing just below an integer that the decimal constant reaches); at least 1.
+RFY_HD int digital_pixelate_size(int size, float c) {
+  const int n = static_cast<int>(static_cast<double>(size) * c + 1e-4);
+  return n < 1 ? 1 : n;
+}
+
+RFY_OP void op_pixelate(const Sample& s) {
+  const int h = s.h, w = s.w, c = s.c;
+  const int h2 = digital_pixelate_size(h, s.p[0]), w2 = digital_pixelate_size(w, s.p[0]);
+  float* a = s.scratch;                                   // c x h x w2 (pass 1), later c x h2 x w (pass 3)
+  float* b = a + static_cast<int64_t>(c) * h * (w2 > w ? w2 : w);  // c x h2 x w2 (pass 2)
+  // The uint8 image, in place.
+  RFY_PAR_FOR(i, s.size()) s.img[i] = static_cast<float>(to_u8(s.img[i]));
+  RFY_BARRIER();
+  // Down: horizontal W -> w2, then vertical H -> h2.
+  RFY_PAR_FOR(i, static_cast<int64_t>(c) * h * w2) {
+    const int x = static_cast<int>(i % w2);
+    const int64_t row = i / w2;
+    int first, count, weight;
+    digital_box_taps(x, w, w2, first, count, weight);
+    a[i] = digital_box_sample(s.img + row * w, 1, first, count, weight);
+  }
+  RFY_BARRIER();
+  RFY_PAR_FOR(i, static_cast<int64_t>(c) * h2 * w2) {
+    const int x = static_cast<int>(i % w2), y = static_cast<int>((i / w2) % h2), ch = static_cast<int>(i / w2 / h2);
+    int first, count, weight;
+    digital_box_taps(y, h, h2, first, count, weight);
+    b[i] = digital_box_sample(a + static_cast<int64_t>(ch) * h * w2 + x, w2, first, count, weight);
+  }
+  RFY_BARRIER();
+  // Up: horizontal w2 -> W, then vertical h2 -> H (into the image, as [0, 1] values).
+  RFY_PAR_FOR(i, static_cast<int64_t>(c) * h2 * w) {
+    const int x = static_cast<int>(i % w);
+    const int64_t row = i / w;
+    int first, count, weight;
+    digital_box_taps(x, w2, w, first, count, weight);
+    a[i] = digital_box_sample(b + row * w2, 1, first, count, weight);
+  }
+  RFY_BARRIER();
+  RFY_PAR_FOR(i, s.size()) {
+    const int x = static_cast<int>(i % w), y = static_cast<int>((i / w) % h), ch = static_cast<int>(i / w / h);
+    int first, count, weight;
+    digital_box_taps(y, h2, h, first, count, weight);
+    s.img[i] = digital_box_sample(a + static_cast<int64_t>(ch) * h2 * w + x, w, first, count, weight) * (1.0f / 255.0f);
+  }
+  RFY_BARRIER();
+}
+inline int64_t op_pixelate_scratch(int c, int h, int w, const float* p) {
+  const int h2 = digital_pixelate_size(h, p[0]), w2 = digital_pixelate_size(w, p[0]);
+  const int64_t wa = w2 > w ? w2 : w, ha = h2 > h ? h2 : h;
+  return static_cast<int64_t>(c) * ha * wa + static_cast<int64_t>(c) * h2 * w2;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// jpeg_compression
+// ---------------------------------------------------------------------------------------------------------------
+// A baseline JPEG round trip written from the standard and libjpeg's documented behaviour (no libjpeg):
+//  encode: RGB -> YCbCr (JFIF, libjpeg's 16-bit fixed point, rounded to 8 bits); 4:2:0 chroma by libjpeg's h2v2
+//          box average ((sum of 2 x 2 + bias 1, 2, 1, 2, ...) >> 2); edge blocks replicate-padded (luma to a
+//          multiple of 8; chroma: the full-resolution image replicated to a multiple of 16 columns, chroma rows
+//          replicated to a multiple of 8); level shift; 8 x 8 DCT (libjpeg's islow integer DCT, transcribed);
+//          quantisation by libjpeg's standard tables scaled by jpeg_quality_scaling, rounded half away from 0;
+//  decode: dequantise, inverse islow integer DCT, clamp to 0..255; libjpeg's "fancy" h2v2 triangular chroma
+//          upsampling (3/4, 1/4 weights in each direction, libjpeg's integer rounding); YCbCr -> RGB with
+//          libjpeg's fixed-point tables, clamp.
+// 1-channel images are coded as a greyscale JPEG (luminance only). Measured: bit-identical to Pillow 12.3 /
+// libjpeg-turbo 3.1 (quality, 4:2:0, islow, fancy upsampling) on every committed golden.
+// Scratch: [0, 128) quant tables (luma, chroma), then the Y plane (H x W) and, for colour, the
+// padded Cb and Cr planes.
+
+constexpr int kDigitalJpegHeader = 128;
+
+RFY_HD int digital_jpeg_chroma_w(int w) { return ((w + 1) / 2 + 7) / 8 * 8; }
+RFY_HD int digital_jpeg_chroma_h(int h) { return ((h + 1) / 2 + 7) / 8 * 8; }
+
+// libjpeg's fixed point: FIX(x) = x * 2^16 rounded.
+RFY_OP int digital_fix(double x) { return static_cast<int>(x * 65536.0 + 0.5); }
+
+// Quant tables into scratch[0, 128): run by one thread.
+RFY_OP void digital_jpeg_tables(float* t, int quality) {
+  const int lum[64] = {16, 11, 10, 16, 24,  40,  51,  61,  12, 12, 14, 19, 26,  58,  60,  55,
+                       14, 13, 16, 24, 40,  57,  69,  56,  14, 17, 22, 29, 51,  87,  80,  62,
+                       18, 22, 37, 56, 68,  109, 103, 77,  24, 35, 55, 64, 81,  104, 113, 92,
+                       49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99};
+  const int chr[64] = {17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99,
+                       24, 26, 56, 99, 99, 99, 99, 99, 47, 66, 99, 99, 99, 99, 99, 99,
+                       99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
+                       99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99};
+  if (quality <= 0) quality = 1;
+  if (quality > 100) quality = 100;
+  const int scale = quality < 50 ? 5000 / quality : 200 - quality * 2;
+  for (int k = 0; k < 64; ++k) {
+    const int cq = chr[k];
+    int lq = (lum[k] * scale + 50) / 100, cq2 = (cq * scale + 50) / 100;
+    lq = lq < 1 ? 1 : (lq > 255 ? 255 : lq);
+    cq2 = cq2 < 1 ? 1 : (cq2 > 255 ? 255 : cq2);
+    t[k] = static_cast<float>(lq);
+    t[64 + k] = static_cast<float>(cq2);
+  }
+}
+
+// libjpeg's "islow" integer DCT (jfdctint.c / jidctint.c: the Loeffler-Ligtenberg-Moschytz factorisation with
+// 13-bit constants and 2 extra bits between the passes), the default of libjpeg(-turbo) and so of Pillow.
+#define RFY_DIGITAL_DESCALE(x, n) (((x) + (static_cast<int64_t>(1) << ((n) - 1))) >> (n))
+RFY_OP void digital_fdct_islow(int64_t* d, int stride, bool first_pass) {
+  const int64_t t0 = d[0] + d[7 * stride], t7 = d[0] - d[7 * stride], t1 = d[stride] + d[6 * stride],
+                t6 = d[stride] - d[6 * stride], t2 = d[2 * stride] + d[5 * stride], t5 = d[2 * stride] - d[5 * stride],
+                t3 = d[3 * stride] + d[4 * stride], t4 = d[3 * stride] - d[4 * stride];
+  const int64_t t10 = t0 + t3, t13 = t0 - t3, t11 = t1 + t2, t12 = t1 - t2;
+  const int sh = first_pass ? 13 - 2 : 13 + 2;
+  d[0] = first_pass ? (t10 + t11) * 4 : RFY_DIGITAL_DESCALE(t10 + t11, 2);
+  d[4 * stride] = first_pass ? (t10 - t11) * 4 : RFY_DIGITAL_DESCALE(t10 - t11, 2);
+  const int64_t z = (t12 + t13) * 4433;
+  d[2 * stride] = RFY_DIGITAL_DESCALE(z + t13 * 6270, sh);
+  d[6 * stride] = RFY_DIGITAL_DESCALE(z - t12 * 15137, sh);
+  int64_t z1 = t4 + t7, z2 = t5 + t6, z3 = t4 + t6, z4 = t5 + t7;
+  const int64_t z5 = (z3 + z4) * 9633;
+  const int64_t u4 = t4 * 2446, u5 = t5 * 16819, u6 = t6 * 25172, u7 = t7 * 12299;
+  z1 *= -7373;
+  z2 *= -20995;
+  z3 = z3 * -16069 + z5;
+  z4 = z4 * -3196 + z5;
+  d[7 * stride] = RFY_DIGITAL_DESCALE(u4 + z1 + z3, sh);
+  d[5 * stride] = RFY_DIGITAL_DESCALE(u5 + z2 + z4, sh);
+  d[3 * stride] = RFY_DIGITAL_DESCALE(u6 + z2 + z3, sh);
+  d[stride] = RFY_DIGITAL_DESCALE(u7 + z1 + z4, sh);
+}
+// One 1-D inverse pass (in -> out, both strided); first_pass descales by 11 bits, the second by 18.
+RFY_OP void digital_idct_islow(const int64_t* in, int istride, int64_t* out, int ostride, bool first_pass) {
+  int64_t z2 = in[2 * istride], z3 = in[6 * istride];
+  int64_t z1 = (z2 + z3) * 4433;
+  const int64_t e2 = z1 - z3 * 15137, e3 = z1 + z2 * 6270;
+  z2 = in[0];
+  z3 = in[4 * istride];
+  const int64_t e0 = (z2 + z3) * 8192, e1 = (z2 - z3) * 8192;
+  const int64_t t10 = e0 + e3, t13 = e0 - e3, t11 = e1 + e2, t12 = e1 - e2;
+  int64_t o0 = in[7 * istride], o1 = in[5 * istride], o2 = in[3 * istride], o3 = in[istride];
+  z1 = o0 + o3;
+  z2 = o1 + o2;
+  z3 = o0 + o2;
+  int64_t z4 = o1 + o3;
+  const int64_t z5 = (z3 + z4) * 9633;
+  o0 *= 2446;
+  o1 *= 16819;
+  o2 *= 25172;
+  o3 *= 12299;
+  z1 *= -7373;
+  z2 *= -20995;
+  z3 = z3 * -16069 + z5;
+  z4 = z4 * -3196 + z5;
+  o0 += z1 + z3;
+  o1 += z2 + z4;
+  o2 += z2 + z3;
+  o3 += z1 + z4;
+  const int sh = first_pass ? 13 - 2 : 13 + 2 + 3;
+  out[0] = RFY_DIGITAL_DESCALE(t10 + o3, sh);
+  out[7 * ostride] = RFY_DIGITAL_DESCALE(t10 - o3, sh);
+  out[ostride] = RFY_DIGITAL_DESCALE(t11 + o2, sh);
+  out[6 * ostride] = RFY_DIGITAL_DESCALE(t11 - o2, sh);
+  out[2 * ostride] = RFY_DIGITAL_DESCALE(t12 + o1, sh);
+  out[5 * ostride] = RFY_DIGITAL_DESCALE(t12 - o1, sh);
+  out[3 * ostride] = RFY_DIGITAL_DESCALE(t13 + o0, sh);
+  out[4 * ostride] = RFY_DIGITAL_DESCALE(t13 - o0, sh);
+}
+
+// Forward DCT, quantise (libjpeg: round half away from zero of coef / (8 q)), dequantise, inverse DCT of one 8 x 8
+// block of level-shifted samples `v`, in place; returns the reconstructed samples clamped to 0..255.
+RFY_OP void digital_jpeg_block(float* v, const float* q) {
+  int64_t d[64], ws[64];
+  for (int k = 0; k < 64; ++k) d[k] = static_cast<int64_t>(v[k]);
+  for (int y = 0; y < 8; ++y) digital_fdct_islow(d + 8 * y, 1, true);
+  for (int x = 0; x < 8; ++x) digital_fdct_islow(d + x, 8, false);
+  for (int k = 0; k < 64; ++k) {
+    const int64_t qq = static_cast<int64_t>(q[k]), div = qq * 8;
+    const int64_t level = d[k] < 0 ? -((-d[k] + div / 2) / div) : (d[k] + div / 2) / div;
+    d[k] = level * qq;
+  }
+  for (int x = 0; x < 8; ++x) digital_idct_islow(d + x, 8, ws + x, 8, true);
+  for (int y = 0; y < 8; ++y) digital_idct_islow(ws + 8 * y, 1, d + 8 * y, 1, false);
+  for (int k = 0; k < 64; ++k) {
+    const int64_t r = d[k] + 128;
+    v[k] = static_cast<float>(r < 0 ? 0 : (r > 255 ? 255 : r));
+  }
+}
+#undef RFY_DIGITAL_DESCALE
+
+// libjpeg's h2v2 fancy upsampling of plane `p` (cw x ch real samples, row stride `stride`) at output (y, x).
+RFY_OP int digital_fancy_up(const float* p, int64_t stride, int cw, int ch, int y, int x) {
+  const int cy = y >> 1, cx = x >> 1;
+  int ny = (y & 1) ? cy + 1 : cy - 1;  // the nearer chroma row
+  ny = ny < 0 ? 0 : (ny > ch - 1 ? ch - 1 : ny);
+  int nx = (x & 1) ? cx + 1 : cx - 1;
+  nx = nx < 0 ? 0 : (nx > cw - 1 ? cw - 1 : nx);
+  auto colsum = [&](int xx) {
+    return 3 * static_cast<int>(p[cy * stride + xx]) + static_cast<int>(p[ny * stride + xx]);
+  };
+  const int here = colsum(cx), there = colsum(nx);
+  return (x & 1) ? (here * 3 + there + 7) >> 4 : (here * 3 + there + 8) >> 4;
+}
+
+RFY_OP void op_jpeg_compression(const Sample& s) {
+  const int h = s.h, w = s.w;
+  const int64_t hw = s.plane();
+  float* tables = s.scratch;
+  float* yp = s.scratch + kDigitalJpegHeader;
+  const int cwp = digital_jpeg_chroma_w(w), chp = digital_jpeg_chroma_h(h);
+  const int cw = (w + 1) / 2, chh = (h + 1) / 2;
+  float* cbp = yp + hw;
+  float* crp = cbp + static_cast<int64_t>(cwp) * chp;
+  const bool colour = s.c == 3;
+  if (RFY_LEADER()) digital_jpeg_tables(tables, static_cast<int>(s.p[0] + 0.5f));
+  // Colour conversion (luma) at full resolution.
+  RFY_PAR_FOR(i, hw) {
+    if (colour) {
+      const int r = to_u8(s.img[i]), g = to_u8(s.img[hw + i]), b = to_u8(s.img[2 * hw + i]);
+      yp[i] = static_cast<float>((digital_fix(0.299) * r + digital_fix(0.587) * g + digital_fix(0.114) * b + 32768) >> 16);
+    } else {
+      yp[i] = static_cast<float>(to_u8(s.img[i]));
+    }
+  }
+  // Chroma: convert the (replicate-padded) 2 x 2 neighbourhood and average it as libjpeg's h2v2_downsample.
+  if (colour) {
+    RFY_PAR_FOR(i, static_cast<int64_t>(cwp) * chp) {
+      const int cx = static_cast<int>(i % cwp);
+      int cy = static_cast<int>(i / cwp);
+      if (cy > chh - 1) cy = chh - 1;  // chroma rows past the image repeat the last real one
+      int sb = 0, sr = 0;
+      for (int dy = 0; dy < 2; ++dy)
+        for (int dx = 0; dx < 2; ++dx) {
+          const int yy = (2 * cy + dy) < h ? 2 * cy + dy : h - 1, xx = (2 * cx + dx) < w ? 2 * cx + dx : w - 1;
+          const int64_t j = static_cast<int64_t>(yy) * w + xx;
+          const int r = to_u8(s.img[j]), g = to_u8(s.img[hw + j]), b = to_u8(s.img[2 * hw + j]);
+          sb += (-digital_fix(0.16874) * r - digital_fix(0.33126) * g + digital_fix(0.5) * b + (128 << 16) + 32767) >> 16;
+          sr += (digital_fix(0.5) * r - digital_fix(0.41869) * g - digital_fix(0.08131) * b + (128 << 16) + 32767) >> 16;
+        }
+      const int bias = (cx & 1) ? 2 : 1;
+      cbp[i] = static_cast<float>((sb + bias) >> 2);
+      crp[i] = static_cast<float>((sr + bias) >> 2);
+    }
+  }
+  RFY_BARRIER();
+  // Blocks: luma blocks cover ceil(H/8) x ceil(W/8), each chroma plane (chp/8) x (cwp/8).
+  const int lbx = (w + 7) / 8, lby = (h + 7) / 8;
+  const int64_t nluma = static_cast<int64_t>(lbx) * lby;
+  const int cbx = cwp / 8, cby = chp / 8;
+  const int64_t nchroma = colour ? static_cast<int64_t>(cbx) * cby : 0;
+  RFY_PAR_FOR(blk, nluma + 2 * nchroma) {
+    float v[64];
+    float* plane;
+    int pw, ph, bx, by;
+    const float* q = tables;
+    if (blk < nluma) {
+      plane = yp, pw = w, ph = h, bx = static_cast<int>(blk % lbx), by = static_cast<int>(blk / lbx);
+    } else {
+      const int64_t k = (blk - nluma) % nchroma;
+      plane = (blk - nluma) < nchroma ? cbp : crp;
+      pw = cwp, ph = chp, bx = static_cast<int>(k % cbx), by = static_cast<int>(k / cbx);
+      q = tables + 64;
+    }
+    for (int y = 0; y < 8; ++y)
+      for (int x = 0; x < 8; ++x) {
+        int yy = by * 8 + y, xx = bx * 8 + x;
+        yy = yy < ph ? yy : ph - 1;
+        xx = xx < pw ? xx : pw - 1;
+        v[y * 8 + x] = plane[static_cast<int64_t>(yy) * pw + xx] - 128.0f;
+      }
+    digital_jpeg_block(v, q);
+    for (int y = 0; y < 8; ++y)
+      for (int x = 0; x < 8; ++x) {
+        const int yy = by * 8 + y, xx = bx * 8 + x;
+        if (yy < ph && xx < pw) plane[static_cast<int64_t>(yy) * pw + xx] = v[y * 8 + x];
+      }
+  }
+  RFY_BARRIER();
+  // Decode: upsample chroma, YCbCr -> RGB.
+  RFY_PAR_FOR(i, hw) {
+    const int lum = static_cast<int>(yp[i]);
+    if (!colour) {
+      s.img[i] = lum * (1.0f / 255.0f);
+    } else {
+      const int y = static_cast<int>(i / w), x = static_cast<int>(i % w);
+      const int cb = digital_fancy_up(cbp, cwp, cw, chh, y, x) - 128, cr = digital_fancy_up(crp, cwp, cw, chh, y, x) - 128;
+      int r = lum + ((digital_fix(1.40200) * cr + 32768) >> 16);
+      int g = lum + ((-digital_fix(0.34414) * cb - digital_fix(0.71414) * cr + 32768) >> 16);
+      int b = lum + ((digital_fix(1.77200) * cb + 32768) >> 16);
+      r = r < 0 ? 0 : (r > 255 ? 255 : r);
+      g = g < 0 ? 0 : (g > 255 ? 255 : g);
+      b = b < 0 ? 0 : (b > 255 ? 255 : b);
+      s.img[i] = r * (1.0f / 255.0f);
+      s.img[hw + i] = g * (1.0f / 255.0f);
+      s.img[2 * hw + i] = b * (1.0f / 255.0f);
+    }
+  }
+  RFY_BARRIER();
+}
+inline int64_t op_jpeg_compression_scratch(int c, int h, int w, const float* p) {
+  const int64_t chroma = c == 3 ? 2 * static_cast<int64_t>(digital_jpeg_chroma_w(w)) * digital_jpeg_chroma_h(h) : 0;
+  return kDigitalJpegHeader + static_cast<int64_t>(h) * w + chroma;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// elastic_transform
+// ---------------------------------------------------------------------------------------------------------------
+// (1) random affine: three points of the centre square each moved by U(-a, a) (stream 0, index 2 * point + axis,
+//     axis 0 = x), the 2 x 3 affine solved (cv2.getAffineTransform) and applied with bilinear sampling and
+//     BORDER_REFLECT_101 (cv2.warpAffine: dst(x, y) = src(M^-1 (x, y)));
+// (2) dx, dy = alpha * gaussian(U(-1, 1), sigma, reflect, truncate 3) (streams 1 and 2, index = pixel);
+// (3) bilinear sampling at (y + dy, x + dx), mode reflect (scipy map_coordinates order 1).
+// Scratch: [0, 8) inverse affine, [8, 8 + 2r + 1) taps, then warped image (C x H x W), dx, dy, tmp (H x W each).
+
+// The preset's constants in pixels: M = ref * min(H, W) / preset_size.
+RFY_OP float digital_elastic_unit(int preset_size, int h, int w) {
+  const float ref = preset_size == 224 ? 244.0f : static_cast<float>(preset_size);
+  return ref * static_cast<float>(h < w ? h : w) / static_cast<float>(preset_size);
+}
+
+// Draws the affine and returns its inverse (dst -> src) in inv[6] (x' = inv0 x + inv1 y + inv2, y' = ...).
+RFY_OP void digital_elastic_affine(const RngKey& key, int h, int w, float amount, double* inv) {
+  const double cx = w / 2, cy = h / 2, sq = (h < w ? h : w) / 3;
+  const double p1[3][2] = {{cx + sq, cy + sq}, {cx + sq, cy - sq}, {cx - sq, cy - sq}};
+  double p2[3][2];
+  for (int k = 0; k < 3; ++k)
+    for (int a = 0; a < 2; ++a)
+      p2[k][a] = p1[k][a] + (static_cast<double>(uniform(key, 0, 2 * k + a)) * 2.0 - 1.0) * amount;
+  // Solve [x y 1] . (m0 m1 m2) = u for the 3 points (Cramer), for each output coordinate.
+  const double det = p1[0][0] * (p1[1][1] - p1[2][1]) - p1[0][1] * (p1[1][0] - p1[2][0]) +
+                     (p1[1][0] * p1[2][1] - p1[2][0] * p1[1][1]);
+  double m[6];
+  for (int a = 0; a < 2; ++a) {
+    const double u0 = p2[0][a], u1 = p2[1][a], u2 = p2[2][a];
+    m[3 * a + 0] = (u0 * (p1[1][1] - p1[2][1]) - p1[0][1] * (u1 - u2) + (u1 * p1[2][1] - u2 * p1[1][1])) / det;
+    m[3 * a + 1] = (p1[0][0] * (u1 - u2) - u0 * (p1[1][0] - p1[2][0]) + (p1[1][0] * u2 - p1[2][0] * u1)) / det;
+    m[3 * a + 2] = (p1[0][0] * (p1[1][1] * u2 - p1[2][1] * u1) - p1[0][1] * (p1[1][0] * u2 - p1[2][0] * u1) +
+                    u0 * (p1[1][0] * p1[2][1] - p1[2][0] * p1[1][1])) / det;
+  }
+  // cv2.invertAffineTransform.
+  double d = m[0] * m[4] - m[1] * m[3];
+  d = d != 0.0 ? 1.0 / d : 0.0;
+  const double a11 = m[4] * d, a22 = m[0] * d, a12 = -m[1] * d, a21 = -m[3] * d;
+  inv[0] = a11;
+  inv[1] = a12;
+  inv[2] = -a11 * m[2] - a12 * m[5];
+  inv[3] = a21;
+  inv[4] = a22;
+  inv[5] = -a21 * m[2] - a22 * m[5];
+}
+
+RFY_OP void op_elastic_transform(const Sample& s) {
+  const int h = s.h, w = s.w;
+  const int64_t hw = s.plane();
+  const float unit = digital_elastic_unit(s.preset_size, h, w);
+  const float alpha = s.p[0] * unit, sigma = s.p[1] * unit, amount = s.p[2] * unit;
+  const int r = gaussian_radius(sigma, 3.0f);
+  float* inv = s.scratch;
+  float* taps = s.scratch + 8;
+  float* warped = taps + 2 * r + 1;
+  float* dx = warped + s.size();
+  float* dy = dx + hw;
+  float* tmp = dy + hw;
+  if (RFY_LEADER()) {
+    double m[6];
+    digital_elastic_affine(s.key, h, w, amount, m);
+    for (int k = 0; k < 6; ++k) inv[k] = static_cast<float>(m[k]);
+    gaussian_taps(sigma, r, taps);
+  }
+  RFY_BARRIER();
+  RFY_PAR_FOR(i, s.size()) {
+    const int64_t p = i % hw;
+    const float x = static_cast<float>(p % w), y = static_cast<float>(p / w);
+    const float sx = inv[0] * x + inv[1] * y + inv[2], sy = inv[3] * x + inv[4] * y + inv[5];
+    warped[i] = bilinear(s.img + (i - p), h, w, sy, sx, kBorderReflect101);
+  }
+  RFY_PAR_FOR(i, hw) {
+    dx[i] = uniform(s.key, 1, static_cast<uint64_t>(i)) * 2.0f - 1.0f;
+    dy[i] = uniform(s.key, 2, static_cast<uint64_t>(i)) * 2.0f - 1.0f;
+  }
+  RFY_BARRIER();
+  separable_blur_plane(dx, dx, tmp, h, w, taps, r, kBorderReflect);
+  separable_blur_plane(dy, dy, tmp, h, w, taps, r, kBorderReflect);
+  RFY_PAR_FOR(i, s.size()) {
+    const int64_t p = i % hw;
+    const float x = static_cast<float>(p % w), y = static_cast<float>(p / w);
+    s.img[i] = bilinear(warped + (i - p), h, w, y + alpha * dy[p], x + alpha * dx[p], kBorderReflect);
+  }
+  RFY_BARRIER();
+}
+inline int64_t op_elastic_transform_scratch(int c, int h, int w, const float* p) {
+  // The preset size is not passed here: the unit is at most 244 / 224 * min(H, W) (imagenet's quirk).
+  const float unit = 244.0f * static_cast<float>(h < w ? h : w) / 224.0f;
+  const int r = gaussian_radius(p[1] * unit, 3.0f);
+  return 8 + 2 * static_cast<int64_t>(r) + 1 + static_cast<int64_t>(c) * h * w + 3 * static_cast<int64_t>(h) * w;
+}
 
 }  // namespace rfy::corrupt

@@ -36,7 +36,7 @@ RFY_OP int border_index(int i, int n, int mode) {
 
 // Normalised Gaussian taps w[-r..r] stored as taps[0..2r] with r = int(truncate * sigma + 0.5) (scipy's and
 // skimage's radius rule). Returns r; r = 0 (a single tap of 1) for sigma <= 0. taps needs 2 * r + 1 floats.
-RFY_OP int gaussian_radius(float sigma, float truncate) {
+RFY_HD int gaussian_radius(float sigma, float truncate) {
   return sigma > 0.0f ? static_cast<int>(truncate * sigma + 0.5f) : 0;
 }
 RFY_OP void gaussian_taps(float sigma, int radius, float* taps) {

@@ -2,6 +2,7 @@ package org.robustify.bindings;
 
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.annotation.ByRef;
@@ -19,7 +20,7 @@ import org.bytedeco.javacpp.annotation.Platform;
  * <p>This class deliberately does not inherit the PyTorch preset: the ABI is raw pointers, so the binding needs no
  * libtorch headers and is independent of the libtorch version.
  */
-@Platform(include = {"robustify/robustify.h", "robustify/distill.h"}, link = "robustify")
+@Platform(include = {"robustify/robustify.h", "robustify/distill.h", "robustify/corrupt.h"}, link = "robustify")
 @NoException
 public final class RobustifyNative {
     static {
@@ -191,4 +192,89 @@ public final class RobustifyNative {
 
     public static native @Cast("rfy_status") int rfy_normalize_images(@Const RfyTensor src, @Const RfyTensor dst,
             @Const FloatPointer mean, @Const FloatPointer std, int path, @Cast("rfy_cuda_stream") Pointer stream);
+
+    // robustify/corrupt.h
+    public static final int RFY_CORRUPT_IDENTITY = -1;
+    public static final int RFY_CORRUPTION_COUNT = 19;
+    public static final int RFY_CORRUPTION_BENCHMARK_COUNT = 15;
+    public static final int RFY_CORRUPT_PRESET_AUTO = 0;
+    public static final int RFY_CORRUPT_PRESET_IMAGENET = 1;
+    public static final int RFY_CORRUPT_PRESET_TINYIMAGENET = 2;
+    public static final int RFY_CORRUPT_PRESET_CIFAR = 3;
+
+    /** {@code rfy_corrupt_options} (robustify/corrupt.h). */
+    @Name("rfy_corrupt_options")
+    public static class RfyCorruptOptions extends Pointer {
+        static {
+            Loader.load();
+        }
+
+        public RfyCorruptOptions() {
+            super((Pointer) null);
+            allocate();
+        }
+
+        public RfyCorruptOptions(Pointer p) {
+            super(p);
+        }
+
+        private native void allocate();
+
+        public native @Cast("uint64_t") long seed();
+        public native RfyCorruptOptions seed(long v);
+        public native int preset();
+        public native RfyCorruptOptions preset(int v);
+        public native int reserved0();
+        public native RfyCorruptOptions reserved0(int v);
+        public native @Const RfyTensor frost_textures();
+        public native RfyCorruptOptions frost_textures(RfyTensor t);
+        public native @Cast("int64_t") long reserved(int i);
+        public native RfyCorruptOptions reserved(int i, long v);
+    }
+
+    /** {@code rfy_corrupt_batch} (robustify/corrupt.h): host arrays and descriptors, all borrowed. */
+    @Name("rfy_corrupt_batch")
+    public static class RfyCorruptBatch extends Pointer {
+        static {
+            Loader.load();
+        }
+
+        public RfyCorruptBatch() {
+            super((Pointer) null);
+            allocate();
+        }
+
+        public RfyCorruptBatch(Pointer p) {
+            super(p);
+        }
+
+        private native void allocate();
+
+        public native @Const RfyTensor src();
+        public native RfyCorruptBatch src(RfyTensor t);
+        public native @Const RfyTensor dst();
+        public native RfyCorruptBatch dst(RfyTensor t);
+        public native @Cast("const int32_t*") IntPointer corruptions();
+        public native RfyCorruptBatch corruptions(@Cast("const int32_t*") IntPointer p);
+        public native @Cast("const int32_t*") IntPointer severities();
+        public native RfyCorruptBatch severities(@Cast("const int32_t*") IntPointer p);
+        public native @Cast("const int64_t*") LongPointer sample_ids();
+        public native RfyCorruptBatch sample_ids(@Cast("const int64_t*") LongPointer p);
+        public native @Const RfyTensor workspace();
+        public native RfyCorruptBatch workspace(RfyTensor t);
+    }
+
+    public static native void rfy_corrupt_default_options(RfyCorruptOptions options);
+    public static native @Cast("const char*") String rfy_corruption_name(int corruption);
+    public static native @Cast("rfy_status") int rfy_corruption_from_name(@Cast("const char*") String name,
+            @Cast("int32_t*") IntPointer corruption);
+    public static native @Cast("const char*") String rfy_corrupt_preset_name(int preset);
+    public static native int rfy_corrupt_resolve_preset(int preset, @Cast("int64_t") long height,
+            @Cast("int64_t") long width);
+    public static native @Cast("rfy_status") int rfy_corrupt_parameters(int corruption, int severity, int preset,
+            FloatPointer out);
+    public static native @Cast("rfy_status") int rfy_corrupt_workspace_size(@Const RfyCorruptBatch batch,
+            @Const RfyCorruptOptions options, int path, @Cast("int64_t*") LongPointer bytes);
+    public static native @Cast("rfy_status") int rfy_corrupt_images(@Const RfyCorruptBatch batch,
+            @Const RfyCorruptOptions options, int path, @Cast("rfy_cuda_stream") Pointer stream);
 }

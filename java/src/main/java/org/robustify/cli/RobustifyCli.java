@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code bin/robustify}. */
 @Command(name = "robustify", mixinStandardHelpOptions = true, versionProvider = RobustifyCli.Version.class,
         description = "Measure how vision models break under real-world shifts, and make them robust cheaply.",
-        subcommands = {InfoCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, TrainCommand.class, CorruptCommand.class, CommandLine.HelpCommand.class})
 public final class RobustifyCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -42,6 +42,16 @@ public final class RobustifyCli implements Runnable {
             }
             err.flush();
             return 1;
+        });
+        // Usage errors (exit 2): the message and where to find help, not the whole usage text.
+        cl.setParameterExceptionHandler((e, args) -> {
+            CommandLine c = e.getCommandLine();
+            PrintWriter err = c.getErr();
+            err.println("robustify: error: " + e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+            err.println("(see '" + c.getCommandSpec().qualifiedName() + " --help')");
+            err.flush();
+            return c.getCommandSpec().exitCodeOnInvalidInput();
         });
         return cl;
     }

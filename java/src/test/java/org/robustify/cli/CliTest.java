@@ -77,7 +77,7 @@ class CliTest {
 
     @Test
     void helpOnEveryCommand() {
-        for (String cmd : List.of("info", "train")) {
+        for (String cmd : List.of("info", "train", "corrupt")) {
             Run r = run(cmd, "--help");
             assertEquals(0, r.code());
         }
