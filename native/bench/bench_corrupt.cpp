@@ -1,9 +1,10 @@
 // Benchmark of the corrupt family: images/s per corruption (severity 3) on real images at 28x28x1, 32x32x3 (batch
 // 256) and 224x224x3 (batch 32), fast CPU path on 1 and N threads, and CUDA at 224x224x3, batch 256, when a GPU
 // is present. Prints one JSON object (rows of {corruption, size, path, threads, batch, img_s}) as its last line.
-//   bench_corrupt [--quick] [--threads N]
+//   bench_corrupt [--quick] [--threads N] [--only NAME,NAME...]
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "dev/corrupt_tool.h"
 
@@ -30,7 +31,19 @@ void emit(int corruption, const std::string& size, const char* path, int threads
 }  // namespace
 
 int main(int argc, char** argv) {
-  const BenchArgs args = parse_bench_args(argc, argv, "bench_corrupt");
+  // --only NAME,... (timing a few corruptions while tuning) is ours; the rest are the shared bench options.
+  std::string only;
+  std::vector<char*> rest{argv[0]};
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--only" && i + 1 < argc)
+      only = "," + std::string(argv[++i]) + ",";
+    else
+      rest.push_back(argv[i]);
+  }
+  const BenchArgs args = parse_bench_args(static_cast<int>(rest.size()), rest.data(), "bench_corrupt");
+  auto selected = [&](int corruption) {
+    return only.empty() || only.find("," + std::string(rfy_corruption_name(corruption)) + ",") != std::string::npos;
+  };
   const bool with_cuda = cuda_device_present();
   if (with_cuda) die_on(rfy_cuda_backend_load(nullptr), "rfy_cuda_backend_load");
   const struct {
@@ -43,6 +56,7 @@ int main(int argc, char** argv) {
     const std::string size = std::to_string(sz.side) + "x" + std::to_string(sz.side) + "x" + std::to_string(sz.channels);
     CorruptRunner runner(in);
     for (int corruption = 0; corruption < RFY_CORRUPTION_COUNT; ++corruption) {
+      if (!selected(corruption)) continue;
       for (int threads : {1, args.threads}) {
         rfy_set_num_threads(threads);
         emit(corruption, size, "fast", threads, sz.batch,
@@ -60,6 +74,7 @@ int main(int argc, char** argv) {
     cudaEventCreate(&start);
     cudaEventCreate(&stop);
     for (int corruption = 0; corruption < RFY_CORRUPTION_COUNT; ++corruption) {
+      if (!selected(corruption)) continue;
       runner.run(corruption, 3, RFY_PATH_FAST, true);  // warm-up, allocates the workspace
       cuda_ok(cudaDeviceSynchronize(), "sync");
       const int launches = args.quick ? 3 : 10;

@@ -17,9 +17,7 @@ struct ImageView {
 };
 
 RFY_OP void load_sample(const ImageView& src, int64_t n, const Sample& s) {
-  const int64_t hw = s.plane();
-  RFY_PAR_FOR(i, s.size()) {
-    const int64_t ch = i / hw, rest = i % hw, y = rest / s.w, x = rest % s.w;
+  RFY_PAR_FOR_3D(i, ch, y, x, s.c, s.h, s.w) {
     const int64_t at = n * src.stride[0] + ch * src.stride[1] + y * src.stride[2] + x * src.stride[3];
     s.img[i] = src.dtype == RFY_UINT8 ? static_cast<float>(static_cast<const uint8_t*>(src.data)[at]) * (1.0f / 255.0f)
                                       : static_cast<const float*>(src.data)[at];
@@ -28,9 +26,7 @@ RFY_OP void load_sample(const ImageView& src, int64_t n, const Sample& s) {
 }
 
 RFY_OP void store_sample(const Sample& s, const ImageView& dst, int64_t n) {
-  const int64_t hw = s.plane();
-  RFY_PAR_FOR(i, s.size()) {
-    const int64_t ch = i / hw, rest = i % hw, y = rest / s.w, x = rest % s.w;
+  RFY_PAR_FOR_3D(i, ch, y, x, s.c, s.h, s.w) {
     const int64_t at = n * dst.stride[0] + ch * dst.stride[1] + y * dst.stride[2] + x * dst.stride[3];
     const float v = s.img[i];
     if (dst.dtype == RFY_UINT8)

@@ -21,12 +21,35 @@
 #define RFY_HD inline
 #endif
 
+// RFY_PAR_FOR_2D(i, y, x, H, W) and RFY_PAR_FOR_3D(i, c, y, x, C, H, W) walk a plane (planes) with the flat index
+// i = (c * H + y) * W + x and its coordinates: nested loops on the CPU, where per-element integer division would
+// cost more than most ops' arithmetic, and a flat block-strided loop with 32-bit division on the GPU. A `continue`
+// in the body skips to the next element, as in RFY_PAR_FOR.
 #if defined(__CUDA_ARCH__)
 #define RFY_PAR_FOR(i, n) for (int64_t i = threadIdx.x; i < static_cast<int64_t>(n); i += blockDim.x)
+#define RFY_PAR_FOR_2D(i, y, x, H, W)                                                               \
+  for (int64_t i = threadIdx.x; i < static_cast<int64_t>(H) * (W); i += blockDim.x)                  \
+    if (const int y = static_cast<int>(i) / static_cast<int>(W), x = static_cast<int>(i) - y * static_cast<int>(W); \
+        true)
+#define RFY_PAR_FOR_3D(i, c, y, x, C, H, W)                                                          \
+  for (int64_t i = threadIdx.x; i < static_cast<int64_t>(C) * (H) * (W); i += blockDim.x)            \
+    if (const int c = static_cast<int>(i) / (static_cast<int>(H) * static_cast<int>(W)),              \
+        y = static_cast<int>(i) / static_cast<int>(W) - c * static_cast<int>(H),                      \
+        x = static_cast<int>(i) - (c * static_cast<int>(H) + y) * static_cast<int>(W);                \
+        true)
 #define RFY_BARRIER() __syncthreads()
 #define RFY_LEADER() (threadIdx.x == 0)
 #else
 #define RFY_PAR_FOR(i, n) for (int64_t i = 0; i < static_cast<int64_t>(n); ++i)
+#define RFY_PAR_FOR_2D(i, y, x, H, W)                \
+  for (int y = 0; y < static_cast<int>(H); ++y)      \
+    for (int x = 0; x < static_cast<int>(W); ++x)    \
+      if (const int64_t i = static_cast<int64_t>(y) * static_cast<int>(W) + x; true)
+#define RFY_PAR_FOR_3D(i, c, y, x, C, H, W)                                                         \
+  for (int c = 0; c < static_cast<int>(C); ++c)                                                     \
+    for (int y = 0; y < static_cast<int>(H); ++y)                                                   \
+      for (int x = 0; x < static_cast<int>(W); ++x)                                                 \
+        if (const int64_t i = (static_cast<int64_t>(c) * static_cast<int>(H) + y) * static_cast<int>(W) + x; true)
 #define RFY_BARRIER() ((void)0)
 #define RFY_LEADER() true
 #endif

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "corrupt/fast_math.h"
 #include "corrupt/parallel.h"
 
 namespace rfy::corrupt {
@@ -15,22 +16,23 @@ struct U32x4 {
   uint32_t v[4];
 };
 
-RFY_OP void mulhilo32(uint32_t a, uint32_t b, uint32_t& hi, uint32_t& lo) {
-  const uint64_t product = static_cast<uint64_t>(a) * b;
-  hi = static_cast<uint32_t>(product >> 32);
-  lo = static_cast<uint32_t>(product);
-}
-
 RFY_OP U32x4 philox4x32_10(U32x4 ctr, uint32_t k0, uint32_t k1) {
+  uint32_t c0 = ctr.v[0], c1 = ctr.v[1], c2 = ctr.v[2], c3 = ctr.v[3];
+  // Fully unrolled scalar rounds: the CPU loops that call this then vectorise across pixels.
+#pragma GCC unroll 10
   for (int round = 0; round < 10; ++round) {
-    uint32_t hi0, lo0, hi1, lo1;
-    mulhilo32(0xD2511F53u, ctr.v[0], hi0, lo0);
-    mulhilo32(0xCD9E8D57u, ctr.v[2], hi1, lo1);
-    ctr = U32x4{{hi1 ^ ctr.v[1] ^ k0, lo1, hi0 ^ ctr.v[3] ^ k1, lo0}};
+    const uint64_t p0 = static_cast<uint64_t>(0xD2511F53u) * c0;
+    const uint64_t p1 = static_cast<uint64_t>(0xCD9E8D57u) * c2;
+    const uint32_t n0 = static_cast<uint32_t>(p1 >> 32) ^ c1 ^ k0;
+    const uint32_t n2 = static_cast<uint32_t>(p0 >> 32) ^ c3 ^ k1;
+    c1 = static_cast<uint32_t>(p1);
+    c3 = static_cast<uint32_t>(p0);
+    c0 = n0;
+    c2 = n2;
     k0 += 0x9E3779B9u;
     k1 += 0xBB67AE85u;
   }
-  return ctr;
+  return U32x4{{c0, c1, c2, c3}};
 }
 
 // The key of one sample's corruption: everything but (stream, index).
@@ -70,12 +72,22 @@ RFY_OP int32_t uniform_int(const RngKey& key, uint32_t stream, uint64_t index, i
   return lo + static_cast<int32_t>(random_bits(key, stream, index).v[0] % range);
 }
 
-// Standard normal (Box-Muller on words 0 and 1).
-RFY_OP float normal_from(const U32x4& r) {
+// Standard normals by Box-Muller on words 0 and 1: `first` is the cosine branch, `second` the sine branch (both
+// independent N(0, 1)). The log and the turn use fast_math.h, so CPU loops vectorise and the GPU computes the same.
+RFY_OP void normal_pair_from(const U32x4& r, float& first, float& second) {
   const float u1 = to_uniform_open(r.v[0]);
   const float u2 = to_uniform(r.v[1]);
-  const float radius = sqrtf(-2.0f * logf(u1));
-  return radius * cosf(6.2831853071795864f * u2);
+  const float radius = sqrtf(-2.0f * fm_log(u1));
+  float s, c;
+  fm_sincos_turn(u2, s, c);
+  first = radius * c;
+  second = radius * s;
+}
+
+RFY_OP float normal_from(const U32x4& r) {
+  float first, second;
+  normal_pair_from(r, first, second);
+  return first;
 }
 
 RFY_OP float normal(const RngKey& key, uint32_t stream, uint64_t index) {

@@ -57,8 +57,7 @@ RFY_OP void gaussian_taps(float sigma, int radius, float* taps) {
 // plane of h * w floats. taps must be readable by all threads (scratch or a local array computed by each).
 RFY_OP void separable_blur_plane(const float* src, float* dst, float* tmp, int h, int w, const float* taps, int r,
                                  int border) {
-  RFY_PAR_FOR(i, static_cast<int64_t>(h) * w) {
-    const int y = static_cast<int>(i / w), x = static_cast<int>(i % w);
+  RFY_PAR_FOR_2D(i, y, x, h, w) {
     float acc = 0.0f;
     for (int k = -r; k <= r; ++k) {
       const int xx = border_index(x + k, w, border);
@@ -67,8 +66,7 @@ RFY_OP void separable_blur_plane(const float* src, float* dst, float* tmp, int h
     tmp[i] = acc;
   }
   RFY_BARRIER();
-  RFY_PAR_FOR(i, static_cast<int64_t>(h) * w) {
-    const int y = static_cast<int>(i / w), x = static_cast<int>(i % w);
+  RFY_PAR_FOR_2D(i, y, x, h, w) {
     float acc = 0.0f;
     for (int k = -r; k <= r; ++k) {
       const int yy = border_index(y + k, h, border);
@@ -83,8 +81,7 @@ RFY_OP void separable_blur_plane(const float* src, float* dst, float* tmp, int h
 RFY_OP void filter2d_plane(const float* src, float* dst, int h, int w, const float* kernel, int kh, int kw,
                            int border) {
   const int ay = kh / 2, ax = kw / 2;
-  RFY_PAR_FOR(i, static_cast<int64_t>(h) * w) {
-    const int y = static_cast<int>(i / w), x = static_cast<int>(i % w);
+  RFY_PAR_FOR_2D(i, y, x, h, w) {
     float acc = 0.0f;
     for (int ky = 0; ky < kh; ++ky) {
       const int yy = border_index(y + ky - ay, h, border);
