@@ -26,30 +26,30 @@
 // cost more than most ops' arithmetic, and a flat block-strided loop with 32-bit division on the GPU. A `continue`
 // in the body skips to the next element, as in RFY_PAR_FOR.
 #if defined(__CUDA_ARCH__)
-#define RFY_PAR_FOR(i, n) for (int64_t i = threadIdx.x; i < static_cast<int64_t>(n); i += blockDim.x)
-#define RFY_PAR_FOR_2D(i, y, x, H, W)                                                               \
-  for (int64_t i = threadIdx.x; i < static_cast<int64_t>(H) * (W); i += blockDim.x)                  \
-    if (const int y = static_cast<int>(i) / static_cast<int>(W), x = static_cast<int>(i) - y * static_cast<int>(W); \
+#define RFY_PAR_FOR(I_, N_) for (int64_t I_ = threadIdx.x; I_ < static_cast<int64_t>(N_); I_ += blockDim.x)
+#define RFY_PAR_FOR_2D(I_, Y_, X_, H_, W_)                                                               \
+  for (int64_t I_ = threadIdx.x; I_ < static_cast<int64_t>(H_) * (W_); I_ += blockDim.x)                  \
+    if (const int Y_ = static_cast<int>(I_) / static_cast<int>(W_), X_ = static_cast<int>(I_) - Y_ * static_cast<int>(W_); \
         true)
-#define RFY_PAR_FOR_3D(i, c, y, x, C, H, W)                                                          \
-  for (int64_t i = threadIdx.x; i < static_cast<int64_t>(C) * (H) * (W); i += blockDim.x)            \
-    if (const int c = static_cast<int>(i) / (static_cast<int>(H) * static_cast<int>(W)),              \
-        y = static_cast<int>(i) / static_cast<int>(W) - c * static_cast<int>(H),                      \
-        x = static_cast<int>(i) - (c * static_cast<int>(H) + y) * static_cast<int>(W);                \
+#define RFY_PAR_FOR_3D(I_, C_, Y_, X_, CH_, H_, W_)                                                          \
+  for (int64_t I_ = threadIdx.x; I_ < static_cast<int64_t>(CH_) * (H_) * (W_); I_ += blockDim.x)            \
+    if (const int C_ = static_cast<int>(I_) / (static_cast<int>(H_) * static_cast<int>(W_)),              \
+        Y_ = static_cast<int>(I_) / static_cast<int>(W_) - C_ * static_cast<int>(H_),                      \
+        X_ = static_cast<int>(I_) - (C_ * static_cast<int>(H_) + Y_) * static_cast<int>(W_);                \
         true)
 #define RFY_BARRIER() __syncthreads()
 #define RFY_LEADER() (threadIdx.x == 0)
 #else
-#define RFY_PAR_FOR(i, n) for (int64_t i = 0; i < static_cast<int64_t>(n); ++i)
-#define RFY_PAR_FOR_2D(i, y, x, H, W)                \
-  for (int y = 0; y < static_cast<int>(H); ++y)      \
-    for (int x = 0; x < static_cast<int>(W); ++x)    \
-      if (const int64_t i = static_cast<int64_t>(y) * static_cast<int>(W) + x; true)
-#define RFY_PAR_FOR_3D(i, c, y, x, C, H, W)                                                         \
-  for (int c = 0; c < static_cast<int>(C); ++c)                                                     \
-    for (int y = 0; y < static_cast<int>(H); ++y)                                                   \
-      for (int x = 0; x < static_cast<int>(W); ++x)                                                 \
-        if (const int64_t i = (static_cast<int64_t>(c) * static_cast<int>(H) + y) * static_cast<int>(W) + x; true)
+#define RFY_PAR_FOR(I_, N_) for (int64_t I_ = 0; I_ < static_cast<int64_t>(N_); ++I_)
+#define RFY_PAR_FOR_2D(I_, Y_, X_, H_, W_)                \
+  for (int Y_ = 0; Y_ < static_cast<int>(H_); ++Y_)      \
+    for (int X_ = 0; X_ < static_cast<int>(W_); ++X_)    \
+      if (const int64_t I_ = static_cast<int64_t>(Y_) * static_cast<int>(W_) + X_; true)
+#define RFY_PAR_FOR_3D(I_, C_, Y_, X_, CH_, H_, W_)                                                         \
+  for (int C_ = 0; C_ < static_cast<int>(CH_); ++C_)                                                     \
+    for (int Y_ = 0; Y_ < static_cast<int>(H_); ++Y_)                                                   \
+      for (int X_ = 0; X_ < static_cast<int>(W_); ++X_)                                                 \
+        if (const int64_t I_ = (static_cast<int64_t>(C_) * static_cast<int>(H_) + Y_) * static_cast<int>(W_) + X_; true)
 #define RFY_BARRIER() ((void)0)
 #define RFY_LEADER() true
 #endif

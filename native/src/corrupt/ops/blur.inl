@@ -115,6 +115,35 @@ RFY_OP double blur_zoom_at(const float* plane, int w, const BlurZoomAxis& ay, co
          static_cast<double>(r1[x0]) * ty * (1.0 - tx) + static_cast<double>(r1[x1]) * ty * tx;
 }
 
+#if !defined(__CUDACC__)
+// CPU: clipped_zoom of a whole plane, f(i, v) called with each pixel's float value in raster order. Per-column
+// sources and weights are tabulated in `tab` (4 * w floats at an even offset) and per-row ones hoisted; the value
+// is computed exactly as blur_zoom_at does.
+template <typename F>
+inline void blur_zoom_plane(const float* plane, int h, int w, const BlurZoomAxis& ay, const BlurZoomAxis& ax,
+                            float* tab, F f) {
+  int* x0 = reinterpret_cast<int*>(tab);
+  int* x1 = x0 + w;
+  double* tx = reinterpret_cast<double*>(tab + 2 * w);
+  for (int x = 0; x < w; ++x) blur_zoom_source(ax, x, x0[x], x1[x], tx[x]);
+  for (int y = 0; y < h; ++y) {
+    int y0, y1;
+    double ty;
+    blur_zoom_source(ay, y, y0, y1, ty);
+    const float* r0 = plane + static_cast<int64_t>(y0) * w;
+    const float* r1 = plane + static_cast<int64_t>(y1) * w;
+    const double uy = 1.0 - ty;
+    const int64_t base = static_cast<int64_t>(y) * w;
+    for (int x = 0; x < w; ++x) {
+      const double t = tx[x], u = 1.0 - t;
+      const double v = static_cast<double>(r0[x0[x]]) * uy * u + static_cast<double>(r0[x1[x]]) * uy * t +
+                       static_cast<double>(r1[x0[x]]) * ty * u + static_cast<double>(r1[x1[x]]) * ty * t;
+      f(base + x, static_cast<float>(v));
+    }
+  }
+}
+#endif
+
 // Motion-blur taps (imagecorruptions' _motion_blur): writes weights, dy, dx (each 2R + 1 floats) and returns the
 // number of taps used (the loop stops at the first shift that leaves the image).
 RFY_OP int blur_motion_taps(float radius, float sigma, double angle_deg, int h, int w, float* weight, float* dy,
@@ -144,8 +173,8 @@ RFY_OP int blur_clampi(int v, int n) { return v < 0 ? 0 : (v >= n ? n - 1 : v); 
 // dst = motion blur of src (one plane, dst != src) with the taps of blur_motion_taps. Ends with a barrier.
 RFY_OP void blur_motion_plane(const float* src, float* dst, int h, int w, const float* weight, const float* dy,
                               const float* dx, int n) {
-  RFY_PAR_FOR(i, static_cast<int64_t>(h) * w) {
-    const int y = static_cast<int>(i) / w, x = static_cast<int>(i) - y * w;
+#if defined(__CUDACC__)
+  RFY_PAR_FOR_2D(i, y, x, h, w) {
     float acc = 0.0f;
     for (int k = 0; k < n; ++k) {
       // shift(image, dx, dy): shifted[y, x] = image[clamp(y - dy), clamp(x - dx)]
@@ -154,6 +183,27 @@ RFY_OP void blur_motion_plane(const float* src, float* dst, int h, int w, const 
     }
     dst[i] = acc;
   }
+#else
+  // Row by row, taps outer (each pixel sums its taps in order, as above): the shifted row is a contiguous run with
+  // the clamped edge pixel repeated on either side.
+  for (int y = 0; y < h; ++y) {
+    float* d = dst + static_cast<int64_t>(y) * w;
+    for (int x = 0; x < w; ++x) d[x] = 0.0f;
+    for (int k = 0; k < n; ++k) {
+      const float t = weight[k];
+      const float* row = src + static_cast<int64_t>(blur_clampi(y - static_cast<int>(dy[k]), h)) * w;
+      const int sx = static_cast<int>(dx[k]);
+      int lo = sx < 0 ? 0 : sx, hi = w + sx < w ? w + sx : w;  // x - sx in [0, w) for x in [lo, hi)
+      if (lo > w) lo = w;
+      if (hi < lo) hi = lo;
+      const float left = t * row[0], right = t * row[w - 1];
+      for (int x = 0; x < lo; ++x) d[x] += left;
+      const float* rs = row - sx;
+      for (int x = lo; x < hi; ++x) d[x] += t * rs[x];
+      for (int x = hi; x < w; ++x) d[x] += right;
+    }
+  }
+#endif
   RFY_BARRIER();
 }
 
@@ -206,11 +256,12 @@ RFY_OP void blur_disk_kernel(float radius, float alias, float* kernel, float* tm
 }
 
 // cv2.filter2D of one plane with a k x k kernel (anchor at the centre, BORDER_REFLECT_101) into dst != src: as
-// filter2d_plane (filters.inl), with a border-free inner loop where the kernel lies inside the image.
+// filter2d_plane (filters.inl), with a border-free inner loop where the kernel lies inside the image. Each pixel
+// sums its taps in raster order of the kernel; zero taps are skipped (exact).
 RFY_OP void blur_filter2d(const float* src, float* dst, int h, int w, const float* kernel, int k) {
   const int a = k / 2;
-  RFY_PAR_FOR(i, static_cast<int64_t>(h) * w) {
-    const int y = static_cast<int>(i) / w, x = static_cast<int>(i) - y * w;
+#if defined(__CUDACC__)
+  RFY_PAR_FOR_2D(i, y, x, h, w) {
     float acc = 0.0f;
     if (y >= a && y + a < h && x >= a && x + a < w) {
       const float* base = src + static_cast<int64_t>(y - a) * w + (x - a);
@@ -227,26 +278,180 @@ RFY_OP void blur_filter2d(const float* src, float* dst, int h, int w, const floa
     }
     dst[i] = acc;
   }
+#else
+  const int x_lo = a < w ? a : w, x_hi = w - a > x_lo ? w - a : x_lo;  // interior columns
+  for (int y = 0; y < h; ++y) {
+    float* d = dst + static_cast<int64_t>(y) * w;
+    for (int x = 0; x < w; ++x) d[x] = 0.0f;
+    for (int ky = 0; ky < k; ++ky) {
+      const float* row = src + static_cast<int64_t>(border_index(y + ky - a, h, kBorderReflect101)) * w;
+      const float* kr = kernel + ky * k;
+      for (int kx = 0; kx < k; ++kx) {
+        const float t = kr[kx];
+        if (t == 0.0f) continue;
+        for (int x = 0; x < x_lo; ++x) d[x] += t * row[border_index(x + kx - a, w, kBorderReflect101)];
+        const float* rs = row + (kx - a);
+        for (int x = x_lo; x < x_hi; ++x) d[x] += t * rs[x];
+        for (int x = x_hi; x < w; ++x) d[x] += t * row[border_index(x + kx - a, w, kBorderReflect101)];
+      }
+    }
+  }
+#endif
   RFY_BARRIER();
 }
 
+// The structure of the disk kernel, when it allows the fast form: the binary disk D (row i of the k x k kernel is
+// the run |j - a| <= half[i], or empty) symmetric about the anchor a = k / 2, times c = 1 / |D|, then the g-tap
+// Gaussian along rows and columns; when the blurred disk stays inside the k x k window (the Gaussian's reflect-101
+// border inside the kernel never acts), the kernel is exactly (c D) convolved with the Gaussian, so filter2D with
+// it (reflect 101, a symmetric kernel) = Gaussian (reflect 101) of the box-run sums c D * image. Header layout:
+// [0] 1 if the fast form applies, [1] c, [2] Gaussian radius, [3..8) taps, [8..8+k) half widths (-1: empty row).
+constexpr int kDiskInfo = 8;
+RFY_OP void blur_disk_structure(float radius, float alias, float* info) {
+  const int k = blur_disk_size(radius), a = k / 2;
+  const double start = radius <= 8.0f ? -8.0 : -static_cast<double>(radius);
+  const double r2 = static_cast<double>(radius) * radius;
+  const int g = radius <= 8.0f ? 3 : 5, gr = g / 2;
+  float sum = 0.0f;
+  bool ok = (k % 2) == 1;
+  for (int i = 0; i < k; ++i) {
+    int lo = k, hi = -1;
+    for (int j = 0; j < k; ++j) {
+      const double y = start + i, x = start + j;
+      if (x * x + y * y <= r2) {
+        sum += 1.0f;
+        if (j < lo) lo = j;
+        hi = j;
+      }
+    }
+    int count = 0;
+    for (int j = 0; j < k; ++j) {
+      const double y = start + i, x = start + j;
+      count += (x * x + y * y <= r2) ? 1 : 0;
+    }
+    if (hi >= 0) {
+      if (count != hi - lo + 1 || lo + hi != 2 * a) ok = false;                 // a run centred on the anchor
+      if (i < gr || i > k - 1 - gr || lo < gr || hi > k - 1 - gr) ok = false;  // the Gaussian stays inside
+      info[kDiskInfo + i] = static_cast<float>(hi - a);
+    } else {
+      info[kDiskInfo + i] = -1.0f;
+    }
+  }
+  for (int i = 0; i < k && ok; ++i)
+    if (info[kDiskInfo + i] != info[kDiskInfo + k - 1 - i]) ok = false;  // symmetric in y
+  double tsum = 0.0, dt[5];
+  for (int i = 0; i < g; ++i) {
+    const double x = i - (g - 1) * 0.5;
+    dt[i] = exp(-0.5 / (static_cast<double>(alias) * alias) * x * x);
+    tsum += dt[i];
+  }
+  for (int i = 0; i < g; ++i) info[3 + i] = static_cast<float>(dt[i] / tsum);
+  info[0] = ok ? 1.0f : 0.0f;
+  info[1] = 1.0f / sum;
+  info[2] = static_cast<float>(gr);
+}
+
+// Scratch layout of defocus_blur (float offsets; the double plane starts at an even offset).
+struct BlurDefocusLayout {
+  int64_t info, kernel, tmp, prefix, pw, j, t2, racc;
+};
+RFY_BLUR_HD BlurDefocusLayout blur_defocus_layout(int h, int w, float radius) {
+  const int64_t k = blur_disk_size(radius), a = k / 2;
+  BlurDefocusLayout l;
+  l.info = 0;
+  l.kernel = kDiskInfo + k;
+  l.tmp = l.kernel + k * k;
+  l.prefix = (l.tmp + k * k + 1) & ~int64_t(1);
+  l.pw = w + 2 * a + 1;  // doubles per prefix row
+  l.j = l.prefix + 2 * static_cast<int64_t>(h) * l.pw;
+  l.t2 = l.j + static_cast<int64_t>(h) * w;
+  l.racc = (l.t2 + static_cast<int64_t>(h) * w + 1) & ~int64_t(1);  // w doubles (CPU)
+  return l;
+}
+
 RFY_OP void op_defocus_blur(const Sample& s) {
-  const int k = blur_disk_size(s.p[0]);
-  float* kernel = s.scratch;
-  float* tmp = kernel + k * k;
-  float* plane = tmp + k * k;
-  if (RFY_LEADER()) blur_disk_kernel(s.p[0], s.p[1], kernel, tmp);
+  const int k = blur_disk_size(s.p[0]), a = k / 2;
+  const BlurDefocusLayout l = blur_defocus_layout(s.h, s.w, s.p[0]);
+  float* info = s.scratch + l.info;
+  float* kernel = s.scratch + l.kernel;
+  float* tmp = s.scratch + l.tmp;
+  double* prefix = reinterpret_cast<double*>(s.scratch + l.prefix);
+  float* plane = s.scratch + l.j;
+  float* t2 = s.scratch + l.t2;
+  const int h = s.h, w = s.w;
+  const int64_t pw = l.pw;
+  if (RFY_LEADER()) {
+    blur_disk_structure(s.p[0], s.p[1], info);
+    blur_disk_kernel(s.p[0], s.p[1], kernel, tmp);
+  }
   RFY_BARRIER();
+  const bool fast = info[0] != 0.0f;
   for (int ch = 0; ch < s.c; ++ch) {
     float* img = s.channel(ch);
-    blur_filter2d(img, plane, s.h, s.w, kernel, k);
-    RFY_PAR_FOR(i, s.plane()) img[i] = plane[i];
-    RFY_BARRIER();
+    if (fast) {
+      // 1. prefix sums (double) of each row extended by a pixels each side (reflect 101)
+      RFY_PAR_FOR(y, h) {
+        const float* row = img + static_cast<int64_t>(y) * w;
+        double* p = prefix + static_cast<int64_t>(y) * pw;
+        double acc = 0.0;
+        p[0] = 0.0;
+        int j = 0;
+        for (; j < a && j < w + 2 * a; ++j) {
+          acc += static_cast<double>(row[border_index(j - a, w, kBorderReflect101)]);
+          p[j + 1] = acc;
+        }
+        for (; j < w + a; ++j) {
+          acc += static_cast<double>(row[j - a]);
+          p[j + 1] = acc;
+        }
+        for (; j < w + 2 * a; ++j) {
+          acc += static_cast<double>(row[border_index(j - a, w, kBorderReflect101)]);
+          p[j + 1] = acc;
+        }
+      }
+      RFY_BARRIER();
+      // 2. plane = c * sum over the disk rows of the runs' sums
+      const float c = info[1];
+#if defined(__CUDACC__)
+      RFY_PAR_FOR_2D(i, y, x, h, w) {
+        double acc = 0.0;
+        for (int ky = 0; ky < k; ++ky) {
+          const int m = static_cast<int>(info[kDiskInfo + ky]);
+          if (m < 0) continue;
+          const double* p = prefix + static_cast<int64_t>(border_index(y + ky - a, h, kBorderReflect101)) * pw + a;
+          acc += p[x + m + 1] - p[x - m];
+        }
+        plane[i] = static_cast<float>(acc * static_cast<double>(c));
+      }
+#else
+      double* racc = reinterpret_cast<double*>(s.scratch + l.racc);
+      for (int y = 0; y < h; ++y) {
+        for (int x = 0; x < w; ++x) racc[x] = 0.0;
+        for (int ky = 0; ky < k; ++ky) {
+          const int m = static_cast<int>(info[kDiskInfo + ky]);
+          if (m < 0) continue;
+          const double* p = prefix + static_cast<int64_t>(border_index(y + ky - a, h, kBorderReflect101)) * pw + a;
+          const double* hi = p + m + 1;
+          const double* lo = p - m;
+          for (int x = 0; x < w; ++x) racc[x] += hi[x] - lo[x];
+        }
+        float* out = plane + static_cast<int64_t>(y) * w;
+        for (int x = 0; x < w; ++x) out[x] = static_cast<float>(racc[x] * static_cast<double>(c));
+      }
+#endif
+      RFY_BARRIER();
+      // 3. the Gaussian, rows then columns, reflect 101
+      separable_blur_plane(plane, img, t2, h, w, info + 3, static_cast<int>(info[2]), kBorderReflect101);
+    } else {
+      blur_filter2d(img, plane, h, w, kernel, k);
+      RFY_PAR_FOR(i, s.plane()) img[i] = plane[i];
+      RFY_BARRIER();
+    }
   }
 }
 inline int64_t op_defocus_blur_scratch(int c, int h, int w, const float* p) {
-  const int64_t k = blur_disk_size(p[0]);
-  return 2 * k * k + static_cast<int64_t>(h) * w;
+  const BlurDefocusLayout l = blur_defocus_layout(h, w, p[0]);
+  return l.racc + 2 * static_cast<int64_t>(w);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -301,8 +506,47 @@ RFY_OP void op_glass_blur(const Sample& s) {
   float* next = other;
   if (delta >= 1) {
     for (int it = 0; it < iters; ++it) {
-      RFY_PAR_FOR(i, s.plane()) {
-        const int y = static_cast<int>(i) / s.w, x = static_cast<int>(i) - y * s.w;
+#if !defined(__CUDACC__)
+      {
+        // CPU: the pass's draws first (a vectorisable loop over the walk region), then the chains through them.
+        int* draw = reinterpret_cast<int*>(other + s.size());
+        const int w = s.w, h = s.h;
+        const uint32_t range = 2u * static_cast<uint32_t>(delta);
+        for (int y = delta + 1; y <= h - delta; ++y) {
+          int* drow = draw + static_cast<int64_t>(y) * w;
+          const uint64_t base = (static_cast<uint64_t>(it) * h + y) * w;
+          for (int x = delta + 1; x <= w - delta; ++x) {
+            const U32x4 r = random_bits(s.key, 0, base + x);
+            const int dx = static_cast<int>(r.v[0] % range) - delta;
+            const int dy = static_cast<int>(r.v[1] % range) - delta;
+            drow[x] = dy * 65536 + dx;  // |dx|, |dy| <= delta < 32768
+          }
+        }
+        for (int y = 0; y < h; ++y)
+          for (int x = 0; x < w; ++x) {
+            const int64_t i = static_cast<int64_t>(y) * w + x;
+            int64_t from = i;
+            if (blur_glass_inside(y, x, h, w, delta)) {
+              int64_t q = i;
+              for (;;) {
+                const int d = draw[q];
+                const int dx = static_cast<int16_t>(d & 0xffff), dy = (d - dx) / 65536;
+                const int qy = static_cast<int>(q / w), qx = static_cast<int>(q - static_cast<int64_t>(qy) * w);
+                const int sy = qy + dy, sx = qx + dx;
+                const int64_t src = static_cast<int64_t>(sy) * w + sx;
+                if (blur_glass_inside(sy, sx, h, w, delta) && src > q) {
+                  q = src;
+                  continue;
+                }
+                from = src;
+                break;
+              }
+            }
+            for (int ch = 0; ch < s.c; ++ch) next[ch * s.plane() + i] = cur[ch * s.plane() + from];
+          }
+      }
+#else
+      RFY_PAR_FOR_2D(i, y, x, s.h, s.w) {
         int64_t from = i;
         if (blur_glass_inside(y, x, s.h, s.w, delta)) {
           int qy = y, qx = x;
@@ -323,6 +567,7 @@ RFY_OP void op_glass_blur(const Sample& s) {
         }
         for (int ch = 0; ch < s.c; ++ch) next[ch * s.plane() + i] = cur[ch * s.plane() + from];
       }
+#endif
       RFY_BARRIER();
       float* t = cur;
       cur = next;
@@ -332,7 +577,7 @@ RFY_OP void op_glass_blur(const Sample& s) {
   blur_gaussian_image(s, cur, s.img, tmp, taps, r);
 }
 inline int64_t op_glass_blur_scratch(int c, int h, int w, const float* p) {
-  return 2 * blur_gaussian_radius(p[0]) + 1 + static_cast<int64_t>(h) * w * (c + 1);
+  return 2 * blur_gaussian_radius(p[0]) + 1 + static_cast<int64_t>(h) * w * (c + 2);  // + the CPU's draws
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -369,6 +614,8 @@ RFY_OP void op_zoom_blur(const Sample& s) {
   const int n = static_cast<int>(s.p[1] + 0.5f);
   float* plane = s.scratch;
   float* acc = plane + s.plane();
+  float* tab = s.scratch + ((2 * s.plane() + 1) & ~int64_t(1));  // CPU tables (blur_zoom_plane)
+  (void)tab;
   for (int ch = 0; ch < s.c; ++ch) {
     float* img = s.channel(ch);
     RFY_PAR_FOR(i, s.plane()) plane[i] = img[i];
@@ -377,17 +624,25 @@ RFY_OP void op_zoom_blur(const Sample& s) {
     for (int k = 0; k < n; ++k) {
       const double z = blur_zoom_factor(s.p[0], k);
       const BlurZoomAxis ay = blur_zoom_axis(s.h, z), ax = blur_zoom_axis(s.w, z);
-      RFY_PAR_FOR(i, s.plane()) {
-        const int y = static_cast<int>(i) / s.w, x = static_cast<int>(i) - y * s.w;
+#if defined(__CUDACC__)
+      RFY_PAR_FOR_2D(i, y, x, s.h, s.w) {
         const float v = static_cast<float>(blur_zoom_at(plane, s.w, ay, ax, y, x));
         acc[i] = k == 0 ? v : acc[i] + v;
       }
+#else
+      if (k == 0)
+        blur_zoom_plane(plane, s.h, s.w, ay, ax, tab, [&](int64_t i, float v) { acc[i] = v; });
+      else
+        blur_zoom_plane(plane, s.h, s.w, ay, ax, tab, [&](int64_t i, float v) { acc[i] += v; });
+#endif
     }
     RFY_PAR_FOR(i, s.plane()) img[i] = (plane[i] + (n > 0 ? acc[i] : 0.0f)) / static_cast<float>(n + 1);
     RFY_BARRIER();
   }
 }
-inline int64_t op_zoom_blur_scratch(int c, int h, int w, const float* p) { return 2 * static_cast<int64_t>(h) * w; }
+inline int64_t op_zoom_blur_scratch(int c, int h, int w, const float* p) {
+  return ((2 * static_cast<int64_t>(h) * w + 1) & ~int64_t(1)) + 4 * static_cast<int64_t>(w);
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // snow (mu, s, zoom, thr, R, S, blend)
@@ -412,12 +667,18 @@ RFY_OP void op_snow(const Sample& s) {
   // 2. clipped zoom, threshold, clip, uint8
   const BlurZoomAxis ay = blur_zoom_axis(s.h, static_cast<double>(s.p[2]));
   const BlurZoomAxis ax = blur_zoom_axis(s.w, static_cast<double>(s.p[2]));
-  RFY_PAR_FOR(i, np) {
-    const int y = static_cast<int>(i) / s.w, x = static_cast<int>(i) - y * s.w;
+#if defined(__CUDACC__)
+  RFY_PAR_FOR_2D(i, y, x, s.h, s.w) {
     float v = static_cast<float>(blur_zoom_at(a, s.w, ay, ax, y, x));
     if (v < thr) v = 0.0f;
     b[i] = quantize_u8(clamp01(v));
   }
+#else
+  blur_zoom_plane(a, s.h, s.w, ay, ax, s.scratch + ((2 * np + 3 * width + 2) & ~int64_t(1)), [&](int64_t i, float v) {
+    if (v < thr) v = 0.0f;
+    b[i] = quantize_u8(clamp01(v));
+  });
+#endif
   RFY_BARRIER();
   // 3. motion blur, back to 8 bits (rounded)
   blur_motion_plane(b, a, s.h, s.w, weight, dy, dx, static_cast<int>(count[0]));
@@ -437,7 +698,7 @@ RFY_OP void op_snow(const Sample& s) {
   RFY_BARRIER();
 }
 inline int64_t op_snow_scratch(int c, int h, int w, const float* p) {
-  return 2 * static_cast<int64_t>(h) * w + 3 * blur_motion_width(p[4]) + 1;
+  return ((2 * static_cast<int64_t>(h) * w + 3 * blur_motion_width(p[4]) + 2) & ~int64_t(1)) + 4 * static_cast<int64_t>(w);
 }
 
 }  // namespace rfy::corrupt

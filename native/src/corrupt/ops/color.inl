@@ -15,22 +15,24 @@ struct ColorHsv {
   float h, s, v;
 };
 
+// Branchless (selects only), so the pixel loop vectorises; the same float operations as the branchy formulas.
 RFY_OP ColorHsv color_rgb2hsv(float r, float g, float b) {
-  const float v = fmaxf(r, fmaxf(g, b));
-  const float delta = v - fminf(r, fminf(g, b));
-  if (delta == 0.0f) return ColorHsv{0.0f, 0.0f, v};
-  float h;
+  // Plain compares, not fmaxf/fminf (whose NaN rules keep GCC from vectorising); equal for non-NaN inputs.
+  const float gb_max = g > b ? g : b, gb_min = g < b ? g : b;
+  const float v = r > gb_max ? r : gb_max;
+  const float delta = v - (r < gb_min ? r : gb_min);
+  const bool grey = delta == 0.0f;
+  const float safe = grey ? 1.0f : delta;
   // skimage assigns red, then green, then blue: the last channel equal to the max wins.
-  if (b == v)
-    h = 4.0f + (r - g) / delta;
-  else if (g == v)
-    h = 2.0f + (b - r) / delta;
-  else
-    h = (g - b) / delta;
+  const bool bmax = b == v, gmax = g == v;
+  const float num = bmax ? r - g : (gmax ? b - r : g - b);
+  const float off = bmax ? 4.0f : (gmax ? 2.0f : 0.0f);
+  float h = off + num / safe;
   h = h / 6.0f;  // Python's % 1.0: result in [0, 1)
-  if (h < 0.0f) h += 1.0f;
-  if (h >= 1.0f) h -= 1.0f;
-  return ColorHsv{h, delta / v, v};
+  h = h < 0.0f ? h + 1.0f : h;
+  h = h >= 1.0f ? h - 1.0f : h;
+  const float sat = delta / (grey ? 1.0f : v);
+  return ColorHsv{grey ? 0.0f : h, grey ? 0.0f : sat, v};
 }
 
 RFY_OP void color_hsv2rgb(ColorHsv c, float& r, float& g, float& b) {
@@ -41,35 +43,59 @@ RFY_OP void color_hsv2rgb(ColorHsv c, float& r, float& g, float& b) {
   const float q = c.v * (1.0f - f * c.s);
   const float t = c.v * (1.0f - (1.0f - f) * c.s);
   const float v = c.v;
-  switch (static_cast<int>(hi) % 6) {
-    case 0: r = v; g = t; b = p; break;
-    case 1: r = q; g = v; b = p; break;
-    case 2: r = p; g = v; b = t; break;
-    case 3: r = p; g = q; b = v; break;
-    case 4: r = t; g = p; b = v; break;
-    default: r = v; g = p; b = q; break;
-  }
+  // The sector int(hi) % 6 as a float (hi is an integer; 6 wraps to 0; negative sectors, which only NaN-free
+  // inputs outside [0, 1] hue could give, take sector 5 as the switch's default did). Float compares, because GCC
+  // turns integer compares of one value into a switch and stops vectorising.
+  const float k = hi == 6.0f ? 0.0f : (hi < 0.0f || hi > 6.0f ? 5.0f : hi);
+  // Sector k: (v t p) (q v p) (p v t) (p q v) (t p v) (v p q), as a chain of independent selects.
+  const bool k0 = k == 0.0f, k1 = k == 1.0f, k2 = k == 2.0f, k3 = k == 3.0f, k4 = k == 4.0f, k5 = k == 5.0f;
+  float ro = p, go = p, bo = p;
+  ro = k1 ? q : ro;
+  ro = k4 ? t : ro;
+  ro = k0 ? v : ro;
+  ro = k5 ? v : ro;
+  go = k3 ? q : go;
+  go = k0 ? t : go;
+  go = k1 ? v : go;
+  go = k2 ? v : go;
+  bo = k5 ? q : bo;
+  bo = k2 ? t : bo;
+  bo = k3 ? v : bo;
+  bo = k4 ? v : bo;
+  r = ro;
+  g = go;
+  b = bo;
 }
 
-// Applies an HSV edit (mode 0: V = clip(V + a); mode 1: S = clip(S * a + b)) to every pixel.
-RFY_OP void color_hsv_edit(const Sample& s, int mode, float a, float b_add) {
+// Applies an HSV edit (kMode 0: V = clip(V + a); kMode 1: S = clip(S * a + b)) to every pixel.
+template <int kMode>
+RFY_OP void color_hsv_pixel(float a, float b_add, float r, float g, float b, float& ro, float& go, float& bo) {
+  ColorHsv c = color_rgb2hsv(r, g, b);
+  if (kMode == 0)
+    c.v = clamp01(c.v + a);
+  else
+    c.s = clamp01(c.s * a + b_add);
+  color_hsv2rgb(c, ro, go, bo);
+}
+template <int kMode>
+RFY_OP void color_hsv_edit(const Sample& s, float a, float b_add) {
   const int64_t hw = s.plane();
   float* r = s.channel(0);
-  float* g = s.c == 3 ? s.channel(1) : r;
-  float* b = s.c == 3 ? s.channel(2) : r;
-  RFY_PAR_FOR(i, hw) {
-    ColorHsv c = color_rgb2hsv(r[i], g[i], b[i]);
-    if (mode == 0)
-      c.v = clamp01(c.v + a);
-    else
-      c.s = clamp01(c.s * a + b_add);
-    float ro, go, bo;
-    color_hsv2rgb(c, ro, go, bo);
-    if (s.c == 3) {
+  if (s.c == 3) {
+    float* g = s.channel(1);
+    float* b = s.channel(2);
+    RFY_PAR_FOR(i, hw) {
+      float ro, go, bo;
+      color_hsv_pixel<kMode>(a, b_add, r[i], g[i], b[i], ro, go, bo);
       r[i] = ro;
       g[i] = go;
       b[i] = bo;
-    } else {
+    }
+  } else {
+    RFY_PAR_FOR(i, hw) {
+      float ro, go, bo;
+      const float x = r[i];
+      color_hsv_pixel<kMode>(a, b_add, x, x, x, ro, go, bo);
       r[i] = luma(ro, go, bo);
     }
   }
@@ -77,7 +103,7 @@ RFY_OP void color_hsv_edit(const Sample& s, int mode, float a, float b_add) {
 }
 
 // skimage HSV: V = clip(V + c, 0, 1).
-RFY_OP void op_brightness(const Sample& s) { color_hsv_edit(s, 0, s.p[0], 0.0f); }
+RFY_OP void op_brightness(const Sample& s) { color_hsv_edit<0>(s, s.p[0], 0.0f); }
 inline int64_t op_brightness_scratch(int, int, int, const float*) { return 0; }
 
 // (x - m) * c + m with m the per-channel mean over H x W.
@@ -96,7 +122,7 @@ RFY_OP void op_contrast(const Sample& s) {
 inline int64_t op_contrast_scratch(int, int, int, const float*) { return 0; }
 
 // skimage HSV: S = clip(S * a + b, 0, 1).
-RFY_OP void op_saturate(const Sample& s) { color_hsv_edit(s, 1, s.p[0], s.p[1]); }
+RFY_OP void op_saturate(const Sample& s) { color_hsv_edit<1>(s, s.p[0], s.p[1]); }
 inline int64_t op_saturate_scratch(int, int, int, const float*) { return 0; }
 
 }  // namespace rfy::corrupt

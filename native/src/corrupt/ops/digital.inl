@@ -43,14 +43,6 @@ RFY_OP void digital_box_taps(int o, int in_size, int out_size, int& first, int& 
   weight = count > 0 ? static_cast<int>(0.5 + (1.0 / count) * (1 << 22)) : 0;
 }
 
-// One output value of a BOX pass: the inputs src[first + k * stride] are uint8 levels stored as floats.
-RFY_OP float digital_box_sample(const float* src, int64_t stride, int first, int count, int weight) {
-  int acc = 1 << 21;
-  for (int k = 0; k < count; ++k) acc += static_cast<int>(src[(first + k) * stride]) * weight;
-  int v = acc >> 22;
-  return static_cast<float>(v < 0 ? 0 : (v > 255 ? 255 : v));
-}
-
 // int(size * c) as the reference's float64 product (the + 1e-4 keeps float32 constants such as 0.9f from
 // landing just below an integer that the decimal constant reaches); at least 1.
 RFY_HD int digital_pixelate_size(int size, float c) {
@@ -58,51 +50,101 @@ RFY_HD int digital_pixelate_size(int size, float c) {
   return n < 1 ? 1 : n;
 }
 
+// Fills the tap table of one BOX pass: (first, count, weight) per output index, 3 int32 each.
+RFY_OP void digital_box_table(int32_t* tab, int in_size, int out_size) {
+  RFY_PAR_FOR(o, out_size) {
+    int first, count, weight;
+    digital_box_taps(static_cast<int>(o), in_size, out_size, first, count, weight);
+    tab[3 * o] = first;
+    tab[3 * o + 1] = count;
+    tab[3 * o + 2] = weight;
+  }
+}
+
+RFY_OP float digital_clip8(int acc) {
+  const int v = acc >> 22;
+  return static_cast<float>(v < 0 ? 0 : (v > 255 ? 255 : v));
+}
+
+// Horizontal BOX pass: `rows` rows of in_w uint8 levels (floats) -> rows of out_w, by the table `tab`.
+RFY_OP void digital_box_hpass(const float* src, float* dst, int rows, int in_w, int out_w, const int32_t* tab) {
+  RFY_PAR_FOR_2D(i, y, x, rows, out_w) {
+    const int first = tab[3 * x], count = tab[3 * x + 1], weight = tab[3 * x + 2];
+    const float* row = src + static_cast<int64_t>(y) * in_w + first;
+    int acc = 1 << 21;
+    for (int k = 0; k < count; ++k) acc += static_cast<int>(row[k]) * weight;
+    dst[i] = digital_clip8(acc);
+  }
+}
+
+// Vertical BOX pass over `planes` planes of in_h x cols -> out_h x cols, each value times `scale` (1 or 1 / 255).
+// CPU: row-at-a-time accumulation into `acc_row` (cols int32), so the column loops vectorise.
+RFY_OP void digital_box_vpass(const float* src, float* dst, int planes, int in_h, int out_h, int cols,
+                              const int32_t* tab, int32_t* acc_row, float scale) {
+#if defined(__CUDA_ARCH__)
+  (void)acc_row;
+  RFY_PAR_FOR_3D(i, ch, y, x, planes, out_h, cols) {
+    const int first = tab[3 * y], count = tab[3 * y + 1], weight = tab[3 * y + 2];
+    const float* col = src + (static_cast<int64_t>(ch) * in_h + first) * cols + x;
+    int acc = 1 << 21;
+    for (int k = 0; k < count; ++k) acc += static_cast<int>(col[static_cast<int64_t>(k) * cols]) * weight;
+    dst[i] = digital_clip8(acc) * scale;
+  }
+#else
+  for (int ch = 0; ch < planes; ++ch)
+    for (int y = 0; y < out_h; ++y) {
+      const int first = tab[3 * y], count = tab[3 * y + 1], weight = tab[3 * y + 2];
+      const float* in = src + (static_cast<int64_t>(ch) * in_h + first) * cols;
+      float* out = dst + (static_cast<int64_t>(ch) * out_h + y) * cols;
+      if (count == 1 && weight == (1 << 22)) {  // a copy: (v * 2^22 + 2^21) >> 22 = v
+        for (int x = 0; x < cols; ++x) out[x] = in[x] * scale;
+        continue;
+      }
+      for (int x = 0; x < cols; ++x) acc_row[x] = 1 << 21;
+      for (int k = 0; k < count; ++k) {
+        const float* r = in + static_cast<int64_t>(k) * cols;
+        for (int x = 0; x < cols; ++x) acc_row[x] += static_cast<int>(r[x]) * weight;
+      }
+      for (int x = 0; x < cols; ++x) out[x] = digital_clip8(acc_row[x]) * scale;
+    }
+#endif
+}
+
+// Scratch: a (c x max(h, h2) x max(w, w2)), b (c x h2 x w2), then int32 tables: 3 x (w2 + h2 + w + h) taps and
+// a max(w, w2) accumulator row.
 RFY_OP void op_pixelate(const Sample& s) {
   const int h = s.h, w = s.w, c = s.c;
   const int h2 = digital_pixelate_size(h, s.p[0]), w2 = digital_pixelate_size(w, s.p[0]);
+  const int64_t wa = w2 > w ? w2 : w, ha = h2 > h ? h2 : h;
   float* a = s.scratch;                                   // c x h x w2 (pass 1), later c x h2 x w (pass 3)
-  float* b = a + static_cast<int64_t>(c) * h * (w2 > w ? w2 : w);  // c x h2 x w2 (pass 2)
+  float* b = a + static_cast<int64_t>(c) * ha * wa;       // c x h2 x w2 (pass 2)
+  int32_t* t1 = reinterpret_cast<int32_t*>(b + static_cast<int64_t>(c) * h2 * w2);
+  int32_t* t2 = t1 + 3 * w2;
+  int32_t* t3 = t2 + 3 * h2;
+  int32_t* t4 = t3 + 3 * w;
+  int32_t* acc_row = t4 + 3 * h;
+  digital_box_table(t1, w, w2);
+  digital_box_table(t2, h, h2);
+  digital_box_table(t3, w2, w);
+  digital_box_table(t4, h2, h);
   // The uint8 image, in place.
   RFY_PAR_FOR(i, s.size()) s.img[i] = static_cast<float>(to_u8(s.img[i]));
   RFY_BARRIER();
   // Down: horizontal W -> w2, then vertical H -> h2.
-  RFY_PAR_FOR(i, static_cast<int64_t>(c) * h * w2) {
-    const int x = static_cast<int>(i % w2);
-    const int64_t row = i / w2;
-    int first, count, weight;
-    digital_box_taps(x, w, w2, first, count, weight);
-    a[i] = digital_box_sample(s.img + row * w, 1, first, count, weight);
-  }
+  digital_box_hpass(s.img, a, c * h, w, w2, t1);
   RFY_BARRIER();
-  RFY_PAR_FOR(i, static_cast<int64_t>(c) * h2 * w2) {
-    const int x = static_cast<int>(i % w2), y = static_cast<int>((i / w2) % h2), ch = static_cast<int>(i / w2 / h2);
-    int first, count, weight;
-    digital_box_taps(y, h, h2, first, count, weight);
-    b[i] = digital_box_sample(a + static_cast<int64_t>(ch) * h * w2 + x, w2, first, count, weight);
-  }
+  digital_box_vpass(a, b, c, h, h2, w2, t2, acc_row, 1.0f);
   RFY_BARRIER();
   // Up: horizontal w2 -> W, then vertical h2 -> H (into the image, as [0, 1] values).
-  RFY_PAR_FOR(i, static_cast<int64_t>(c) * h2 * w) {
-    const int x = static_cast<int>(i % w);
-    const int64_t row = i / w;
-    int first, count, weight;
-    digital_box_taps(x, w2, w, first, count, weight);
-    a[i] = digital_box_sample(b + row * w2, 1, first, count, weight);
-  }
+  digital_box_hpass(b, a, c * h2, w2, w, t3);
   RFY_BARRIER();
-  RFY_PAR_FOR(i, s.size()) {
-    const int x = static_cast<int>(i % w), y = static_cast<int>((i / w) % h), ch = static_cast<int>(i / w / h);
-    int first, count, weight;
-    digital_box_taps(y, h2, h, first, count, weight);
-    s.img[i] = digital_box_sample(a + static_cast<int64_t>(ch) * h2 * w + x, w, first, count, weight) * (1.0f / 255.0f);
-  }
+  digital_box_vpass(a, s.img, c, h2, h, w, t4, acc_row, 1.0f / 255.0f);
   RFY_BARRIER();
 }
 inline int64_t op_pixelate_scratch(int c, int h, int w, const float* p) {
   const int h2 = digital_pixelate_size(h, p[0]), w2 = digital_pixelate_size(w, p[0]);
   const int64_t wa = w2 > w ? w2 : w, ha = h2 > h ? h2 : h;
-  return static_cast<int64_t>(c) * ha * wa + static_cast<int64_t>(c) * h2 * w2;
+  return static_cast<int64_t>(c) * ha * wa + static_cast<int64_t>(c) * h2 * w2 + 3 * static_cast<int64_t>(w2 + h2 + w + h) + wa;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -155,21 +197,22 @@ RFY_OP void digital_jpeg_tables(float* t, int quality) {
 
 // libjpeg's "islow" integer DCT (jfdctint.c / jidctint.c: the Loeffler-Ligtenberg-Moschytz factorisation with
 // 13-bit constants and 2 extra bits between the passes), the default of libjpeg(-turbo) and so of Pillow.
-#define RFY_DIGITAL_DESCALE(x, n) (((x) + (static_cast<int64_t>(1) << ((n) - 1))) >> (n))
-RFY_OP void digital_fdct_islow(int64_t* d, int stride, bool first_pass) {
-  const int64_t t0 = d[0] + d[7 * stride], t7 = d[0] - d[7 * stride], t1 = d[stride] + d[6 * stride],
+// 32-bit arithmetic as libjpeg's own (its INT32 / 32-bit JLONG builds): exact for 8-bit samples.
+#define RFY_DIGITAL_DESCALE(x, n) (((x) + (static_cast<int32_t>(1) << ((n) - 1))) >> (n))
+RFY_OP void digital_fdct_islow(int32_t* d, int stride, bool first_pass) {
+  const int32_t t0 = d[0] + d[7 * stride], t7 = d[0] - d[7 * stride], t1 = d[stride] + d[6 * stride],
                 t6 = d[stride] - d[6 * stride], t2 = d[2 * stride] + d[5 * stride], t5 = d[2 * stride] - d[5 * stride],
                 t3 = d[3 * stride] + d[4 * stride], t4 = d[3 * stride] - d[4 * stride];
-  const int64_t t10 = t0 + t3, t13 = t0 - t3, t11 = t1 + t2, t12 = t1 - t2;
+  const int32_t t10 = t0 + t3, t13 = t0 - t3, t11 = t1 + t2, t12 = t1 - t2;
   const int sh = first_pass ? 13 - 2 : 13 + 2;
   d[0] = first_pass ? (t10 + t11) * 4 : RFY_DIGITAL_DESCALE(t10 + t11, 2);
   d[4 * stride] = first_pass ? (t10 - t11) * 4 : RFY_DIGITAL_DESCALE(t10 - t11, 2);
-  const int64_t z = (t12 + t13) * 4433;
+  const int32_t z = (t12 + t13) * 4433;
   d[2 * stride] = RFY_DIGITAL_DESCALE(z + t13 * 6270, sh);
   d[6 * stride] = RFY_DIGITAL_DESCALE(z - t12 * 15137, sh);
-  int64_t z1 = t4 + t7, z2 = t5 + t6, z3 = t4 + t6, z4 = t5 + t7;
-  const int64_t z5 = (z3 + z4) * 9633;
-  const int64_t u4 = t4 * 2446, u5 = t5 * 16819, u6 = t6 * 25172, u7 = t7 * 12299;
+  int32_t z1 = t4 + t7, z2 = t5 + t6, z3 = t4 + t6, z4 = t5 + t7;
+  const int32_t z5 = (z3 + z4) * 9633;
+  const int32_t u4 = t4 * 2446, u5 = t5 * 16819, u6 = t6 * 25172, u7 = t7 * 12299;
   z1 *= -7373;
   z2 *= -20995;
   z3 = z3 * -16069 + z5;
@@ -180,20 +223,20 @@ RFY_OP void digital_fdct_islow(int64_t* d, int stride, bool first_pass) {
   d[stride] = RFY_DIGITAL_DESCALE(u7 + z1 + z4, sh);
 }
 // One 1-D inverse pass (in -> out, both strided); first_pass descales by 11 bits, the second by 18.
-RFY_OP void digital_idct_islow(const int64_t* in, int istride, int64_t* out, int ostride, bool first_pass) {
-  int64_t z2 = in[2 * istride], z3 = in[6 * istride];
-  int64_t z1 = (z2 + z3) * 4433;
-  const int64_t e2 = z1 - z3 * 15137, e3 = z1 + z2 * 6270;
+RFY_OP void digital_idct_islow(const int32_t* in, int istride, int32_t* out, int ostride, bool first_pass) {
+  int32_t z2 = in[2 * istride], z3 = in[6 * istride];
+  int32_t z1 = (z2 + z3) * 4433;
+  const int32_t e2 = z1 - z3 * 15137, e3 = z1 + z2 * 6270;
   z2 = in[0];
   z3 = in[4 * istride];
-  const int64_t e0 = (z2 + z3) * 8192, e1 = (z2 - z3) * 8192;
-  const int64_t t10 = e0 + e3, t13 = e0 - e3, t11 = e1 + e2, t12 = e1 - e2;
-  int64_t o0 = in[7 * istride], o1 = in[5 * istride], o2 = in[3 * istride], o3 = in[istride];
+  const int32_t e0 = (z2 + z3) * 8192, e1 = (z2 - z3) * 8192;
+  const int32_t t10 = e0 + e3, t13 = e0 - e3, t11 = e1 + e2, t12 = e1 - e2;
+  int32_t o0 = in[7 * istride], o1 = in[5 * istride], o2 = in[3 * istride], o3 = in[istride];
   z1 = o0 + o3;
   z2 = o1 + o2;
   z3 = o0 + o2;
-  int64_t z4 = o1 + o3;
-  const int64_t z5 = (z3 + z4) * 9633;
+  int32_t z4 = o1 + o3;
+  const int32_t z5 = (z3 + z4) * 9633;
   o0 *= 2446;
   o1 *= 16819;
   o2 *= 25172;
@@ -220,19 +263,25 @@ RFY_OP void digital_idct_islow(const int64_t* in, int istride, int64_t* out, int
 // Forward DCT, quantise (libjpeg: round half away from zero of coef / (8 q)), dequantise, inverse DCT of one 8 x 8
 // block of level-shifted samples `v`, in place; returns the reconstructed samples clamped to 0..255.
 RFY_OP void digital_jpeg_block(float* v, const float* q) {
-  int64_t d[64], ws[64];
-  for (int k = 0; k < 64; ++k) d[k] = static_cast<int64_t>(v[k]);
+  int32_t d[64], ws[64];
+  for (int k = 0; k < 64; ++k) d[k] = static_cast<int32_t>(v[k]);
   for (int y = 0; y < 8; ++y) digital_fdct_islow(d + 8 * y, 1, true);
   for (int x = 0; x < 8; ++x) digital_fdct_islow(d + x, 8, false);
   for (int k = 0; k < 64; ++k) {
-    const int64_t qq = static_cast<int64_t>(q[k]), div = qq * 8;
-    const int64_t level = d[k] < 0 ? -((-d[k] + div / 2) / div) : (d[k] + div / 2) / div;
-    d[k] = level * qq;
+    // (|d| + div / 2) / div without an integer division: a float quotient (n < 2^24, so off by at most one)
+    // corrected to the exact floor.
+    const int32_t qq = static_cast<int32_t>(q[k]), div = qq * 8;
+    const int32_t mag = d[k] < 0 ? -d[k] : d[k];
+    const int32_t n = mag + div / 2;
+    int32_t lv = static_cast<int32_t>(static_cast<float>(n) * (1.0f / static_cast<float>(div)));
+    lv = lv * div > n ? lv - 1 : lv;
+    lv = (lv + 1) * div <= n ? lv + 1 : lv;
+    d[k] = (d[k] < 0 ? -lv : lv) * qq;
   }
   for (int x = 0; x < 8; ++x) digital_idct_islow(d + x, 8, ws + x, 8, true);
   for (int y = 0; y < 8; ++y) digital_idct_islow(ws + 8 * y, 1, d + 8 * y, 1, false);
   for (int k = 0; k < 64; ++k) {
-    const int64_t r = d[k] + 128;
+    const int32_t r = d[k] + 128;
     v[k] = static_cast<float>(r < 0 ? 0 : (r > 255 ? 255 : r));
   }
 }
@@ -274,10 +323,8 @@ RFY_OP void op_jpeg_compression(const Sample& s) {
   }
   // Chroma: convert the (replicate-padded) 2 x 2 neighbourhood and average it as libjpeg's h2v2_downsample.
   if (colour) {
-    RFY_PAR_FOR(i, static_cast<int64_t>(cwp) * chp) {
-      const int cx = static_cast<int>(i % cwp);
-      int cy = static_cast<int>(i / cwp);
-      if (cy > chh - 1) cy = chh - 1;  // chroma rows past the image repeat the last real one
+    RFY_PAR_FOR_2D(i, cy0, cx, chp, cwp) {
+      const int cy = cy0 > chh - 1 ? chh - 1 : cy0;  // chroma rows past the image repeat the last real one
       int sb = 0, sr = 0;
       for (int dy = 0; dy < 2; ++dy)
         for (int dx = 0; dx < 2; ++dx) {
@@ -327,12 +374,11 @@ RFY_OP void op_jpeg_compression(const Sample& s) {
   }
   RFY_BARRIER();
   // Decode: upsample chroma, YCbCr -> RGB.
-  RFY_PAR_FOR(i, hw) {
+  RFY_PAR_FOR_2D(i, y, x, h, w) {
     const int lum = static_cast<int>(yp[i]);
     if (!colour) {
       s.img[i] = lum * (1.0f / 255.0f);
     } else {
-      const int y = static_cast<int>(i / w), x = static_cast<int>(i % w);
       const int cb = digital_fancy_up(cbp, cwp, cw, chh, y, x) - 128, cr = digital_fancy_up(crp, cwp, cw, chh, y, x) - 128;
       int r = lum + ((digital_fix(1.40200) * cr + 32768) >> 16);
       int g = lum + ((-digital_fix(0.34414) * cb - digital_fix(0.71414) * cr + 32768) >> 16);
@@ -399,6 +445,39 @@ RFY_OP void digital_elastic_affine(const RngKey& key, int h, int w, float amount
   inv[5] = -a21 * m[2] - a22 * m[5];
 }
 
+// separable_blur_plane (filters.inl) with the same per-value summation order (taps -r..r from 0.0f), written on
+// the CPU as whole-row multiply-adds per tap (direct indexing inside the row, border_index only where a tap
+// falls outside), so the loops vectorise. dst may be src; tmp is a third h x w plane.
+RFY_OP void digital_blur_plane(const float* src, float* dst, float* tmp, int h, int w, const float* taps, int r,
+                               int border) {
+#if defined(__CUDA_ARCH__)
+  separable_blur_plane(src, dst, tmp, h, w, taps, r, border);
+#else
+  for (int y = 0; y < h; ++y) {
+    const float* in = src + static_cast<int64_t>(y) * w;
+    float* out = tmp + static_cast<int64_t>(y) * w;
+    for (int x = 0; x < w; ++x) out[x] = 0.0f;
+    for (int k = -r; k <= r; ++k) {
+      const float t = taps[k + r];
+      const int lo = k < 0 ? (-k < w ? -k : w) : 0;  // x + k >= 0 from lo
+      const int hi = k > 0 ? (w - k > 0 ? w - k : 0) : w;  // x + k < w below hi
+      for (int x = 0; x < lo; ++x) out[x] += t * in[border_index(x + k, w, border)];
+      for (int x = lo; x < hi; ++x) out[x] += t * in[x + k];
+      for (int x = hi > lo ? hi : lo; x < w; ++x) out[x] += t * in[border_index(x + k, w, border)];
+    }
+  }
+  for (int y = 0; y < h; ++y) {
+    float* out = dst + static_cast<int64_t>(y) * w;
+    for (int x = 0; x < w; ++x) out[x] = 0.0f;
+    for (int k = -r; k <= r; ++k) {
+      const float t = taps[k + r];
+      const float* in = tmp + static_cast<int64_t>(border_index(y + k, h, border)) * w;
+      for (int x = 0; x < w; ++x) out[x] += t * in[x];
+    }
+  }
+#endif
+}
+
 RFY_OP void op_elastic_transform(const Sample& s) {
   const int h = s.h, w = s.w;
   const int64_t hw = s.plane();
@@ -418,23 +497,22 @@ RFY_OP void op_elastic_transform(const Sample& s) {
     gaussian_taps(sigma, r, taps);
   }
   RFY_BARRIER();
-  RFY_PAR_FOR(i, s.size()) {
-    const int64_t p = i % hw;
-    const float x = static_cast<float>(p % w), y = static_cast<float>(p / w);
+  RFY_PAR_FOR_3D(i, ch, yi, xi, s.c, h, w) {
+    const float x = static_cast<float>(xi), y = static_cast<float>(yi);
     const float sx = inv[0] * x + inv[1] * y + inv[2], sy = inv[3] * x + inv[4] * y + inv[5];
-    warped[i] = bilinear(s.img + (i - p), h, w, sy, sx, kBorderReflect101);
+    warped[i] = bilinear(s.img + ch * hw, h, w, sy, sx, kBorderReflect101);
   }
   RFY_PAR_FOR(i, hw) {
     dx[i] = uniform(s.key, 1, static_cast<uint64_t>(i)) * 2.0f - 1.0f;
     dy[i] = uniform(s.key, 2, static_cast<uint64_t>(i)) * 2.0f - 1.0f;
   }
   RFY_BARRIER();
-  separable_blur_plane(dx, dx, tmp, h, w, taps, r, kBorderReflect);
-  separable_blur_plane(dy, dy, tmp, h, w, taps, r, kBorderReflect);
-  RFY_PAR_FOR(i, s.size()) {
-    const int64_t p = i % hw;
-    const float x = static_cast<float>(p % w), y = static_cast<float>(p / w);
-    s.img[i] = bilinear(warped + (i - p), h, w, y + alpha * dy[p], x + alpha * dx[p], kBorderReflect);
+  digital_blur_plane(dx, dx, tmp, h, w, taps, r, kBorderReflect);
+  digital_blur_plane(dy, dy, tmp, h, w, taps, r, kBorderReflect);
+  RFY_PAR_FOR_3D(i, ch, yi, xi, s.c, h, w) {
+    const int64_t p = i - ch * hw;
+    const float x = static_cast<float>(xi), y = static_cast<float>(yi);
+    s.img[i] = bilinear(warped + ch * hw, h, w, y + alpha * dy[p], x + alpha * dx[p], kBorderReflect);
   }
   RFY_BARRIER();
 }

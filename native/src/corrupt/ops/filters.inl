@@ -57,6 +57,7 @@ RFY_OP void gaussian_taps(float sigma, int radius, float* taps) {
 // plane of h * w floats. taps must be readable by all threads (scratch or a local array computed by each).
 RFY_OP void separable_blur_plane(const float* src, float* dst, float* tmp, int h, int w, const float* taps, int r,
                                  int border) {
+#if defined(__CUDACC__)
   RFY_PAR_FOR_2D(i, y, x, h, w) {
     float acc = 0.0f;
     for (int k = -r; k <= r; ++k) {
@@ -75,6 +76,45 @@ RFY_OP void separable_blur_plane(const float* src, float* dst, float* tmp, int h
     dst[i] = acc;
   }
   RFY_BARRIER();
+#else
+  // Row-wise, taps outer and pixels inner (each pixel still sums its taps in order k = -r..r, as above), border
+  // columns / rows through border_index, the interior without it.
+  const int x_lo = r < w ? r : w, x_hi = w - r > x_lo ? w - r : x_lo;  // interior columns [x_lo, x_hi)
+  for (int y = 0; y < h; ++y) {
+    const float* s_row = src + static_cast<int64_t>(y) * w;
+    float* t_row = tmp + static_cast<int64_t>(y) * w;
+    for (int x = 0; x < w; ++x) {
+      if (x == x_lo) x = x_hi;
+      if (x >= w) break;
+      float acc = 0.0f;
+      for (int k = -r; k <= r; ++k) {
+        const int xx = border_index(x + k, w, border);
+        acc += taps[k + r] * (xx < 0 ? 0.0f : s_row[xx]);
+      }
+      t_row[x] = acc;
+    }
+    for (int x = x_lo; x < x_hi; ++x) t_row[x] = 0.0f;
+    for (int k = -r; k <= r; ++k) {
+      const float t = taps[k + r];
+      const float* s = s_row + k;
+      for (int x = x_lo; x < x_hi; ++x) t_row[x] += t * s[x];
+    }
+  }
+  for (int y = 0; y < h; ++y) {
+    float* d_row = dst + static_cast<int64_t>(y) * w;
+    for (int x = 0; x < w; ++x) d_row[x] = 0.0f;
+    for (int k = -r; k <= r; ++k) {
+      const int yy = border_index(y + k, h, border);
+      const float t = taps[k + r];
+      if (yy < 0) {
+        for (int x = 0; x < w; ++x) d_row[x] += t * 0.0f;
+        continue;
+      }
+      const float* t_row = tmp + static_cast<int64_t>(yy) * w;
+      for (int x = 0; x < w; ++x) d_row[x] += t * t_row[x];
+    }
+  }
+#endif
 }
 
 // dst = correlation of src with a kh x kw kernel anchored at its centre (cv2.filter2D semantics). dst != src.

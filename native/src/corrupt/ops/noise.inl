@@ -3,7 +3,7 @@
 // Sizes: the noise corruptions are per value and have no size-dependent parameter; any H x W works unchanged.
 // 1-channel images: noise is drawn per channel value, as for RGB.
 // Randomness: stream 0 of the sample's key; value i of the planar [c][h][w] image (i = (ch * H + y) * W + x) uses
-// index i (gaussian, speckle, impulse), or the counter block [i * kNoisePoissonDraws, (i + 1) * kNoisePoissonDraws)
+// index i (impulse), the Box-Muller pair of index i / 2 (gaussian, speckle: cosine branch for even i, sine for odd), or the counter block [i * kNoisePoissonDraws, (i + 1) * kNoisePoissonDraws)
 // (shot noise: the Poisson sampler takes successive indices of it until it accepts).
 #pragma once
 
@@ -79,11 +79,30 @@ RFY_OP float noise_poisson(const RngKey& key, uint64_t i, float lambda_f) {
   return floorf(lambda_f + 0.5f);
 }
 
+// Value i takes Box-Muller pair i / 2 of stream 0: the cosine branch for even i, the sine branch for odd i (one
+// Philox draw per two values). op(x, n) is the per-value update.
+template <typename Op>
+RFY_OP void noise_normal_pairs(const Sample& s, Op op) {
+  const int64_t n = s.size(), pairs = n / 2;
+  float* img = s.img;
+  RFY_PAR_FOR(j, pairs) {
+    float a, b;
+    normal_pair_from(random_bits(s.key, 0, static_cast<uint64_t>(j)), a, b);
+    img[2 * j] = op(img[2 * j], a);
+    img[2 * j + 1] = op(img[2 * j + 1], b);
+  }
+  if ((n & 1) && RFY_LEADER()) {
+    float a, b;
+    normal_pair_from(random_bits(s.key, 0, static_cast<uint64_t>(pairs)), a, b);
+    img[n - 1] = op(img[n - 1], a);
+  }
+  RFY_BARRIER();
+}
+
 // x + N(0, c^2).
 RFY_OP void op_gaussian_noise(const Sample& s) {
   const float c = s.p[0];
-  RFY_PAR_FOR(i, s.size()) s.img[i] += c * normal(s.key, 0, static_cast<uint64_t>(i));
-  RFY_BARRIER();
+  noise_normal_pairs(s, [c](float x, float z) { return x + c * z; });
 }
 inline int64_t op_gaussian_noise_scratch(int, int, int, const float*) { return 0; }
 
@@ -113,11 +132,7 @@ inline int64_t op_impulse_noise_scratch(int, int, int, const float*) { return 0;
 // x + x * N(0, c^2).
 RFY_OP void op_speckle_noise(const Sample& s) {
   const float c = s.p[0];
-  RFY_PAR_FOR(i, s.size()) {
-    const float x = s.img[i];
-    s.img[i] = x + x * (c * normal(s.key, 0, static_cast<uint64_t>(i)));
-  }
-  RFY_BARRIER();
+  noise_normal_pairs(s, [c](float x, float z) { return x + x * (c * z); });
 }
 inline int64_t op_speckle_noise_scratch(int, int, int, const float*) { return 0; }
 

@@ -78,48 +78,85 @@ RFY_WEATHER_HD int weather_fog_mapsize(int h, int w, float p2) {
   return m;
 }
 
-// The plasma fractal into map[n * n], rescaled to [0, 1]. All threads call it.
+// min / max of v[0..n) (CPU: 8 independent lanes, so the reduction vectorises; min and max are exact in any order).
+RFY_OP float weather_min_of(const float* v, int64_t n) {
+  float lo = 3.0e38f;
+#if defined(__CUDA_ARCH__)
+  RFY_PAR_FOR(i, n) lo = fminf(lo, v[i]);
+#else
+  float lane[8] = {lo, lo, lo, lo, lo, lo, lo, lo};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int l = 0; l < 8; ++l) lane[l] = v[i + l] < lane[l] ? v[i + l] : lane[l];
+  for (; i < n; ++i) lo = fminf(lo, v[i]);
+  for (int l = 0; l < 8; ++l) lo = fminf(lo, lane[l]);
+#endif
+  return par_min(lo);
+}
+RFY_OP float weather_max_of(const float* v, int64_t n, float start) {
+  float hi = start;
+#if defined(__CUDA_ARCH__)
+  RFY_PAR_FOR(i, n) hi = fmaxf(hi, v[i]);
+#else
+  float lane[8] = {hi, hi, hi, hi, hi, hi, hi, hi};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int l = 0; l < 8; ++l) lane[l] = v[i + l] > lane[l] ? v[i + l] : lane[l];
+  for (; i < n; ++i) hi = fmaxf(hi, v[i]);
+  for (int l = 0; l < 8; ++l) hi = fmaxf(hi, lane[l]);
+#endif
+  return par_max(hi);
+}
+
+// The plasma fractal into map[n * n], rescaled to [0, 1]. All threads call it. n is a power of two.
 RFY_OP void weather_plasma(const RngKey& key, float* map, int n, float decay) {
   if (RFY_LEADER()) map[0] = 0.0f;
   RFY_BARRIER();
+  const int mask = n - 1;
   float wibble = 100.0f;
   for (int step = n; step >= 2; step /= 2) {
     const int half = step / 2, cells = n / step;
-    const int64_t cc = static_cast<int64_t>(cells) * cells;
     // squares: centre of each square = mean of its 4 corners + noise
-    RFY_PAR_FOR(i, cc) {
-      const int y0 = static_cast<int>(i / cells) * step, x0 = static_cast<int>(i % cells) * step;
-      const int y1 = (y0 + step) % n, x1 = (x0 + step) % n;
+    RFY_PAR_FOR_2D(i, cy, x, cells, cells) {
+      (void)i;
+      const int cx = x;
+      const int y0 = cy * step, x0 = cx * step;
+      const int y1 = (y0 + step) & mask, x1 = (x0 + step) & mask;
       const float sum = (map[y0 * n + x0] + map[y1 * n + x0]) + (map[y0 * n + x1] + map[y1 * n + x1]);
       const int64_t at = static_cast<int64_t>(y0 + half) * n + (x0 + half);
       map[at] = sum / 4.0f + wibble * (wibble * (2.0f * uniform(key, 0, static_cast<uint64_t>(at)) - 1.0f));
     }
     RFY_BARRIER();
-    // diamonds: the edge midpoints = mean of their 4 neighbours at distance half (wrap-around) + noise
-    RFY_PAR_FOR(i, 2 * cc) {
-      const int set = static_cast<int>(i / cc);
-      const int64_t j = i % cc;
-      const int cy = static_cast<int>(j / cells), cx = static_cast<int>(j % cells);
-      const int y = set == 0 ? cy * step : cy * step + half;
-      const int x = set == 0 ? cx * step + half : cx * step;
-      const int yu = (y - half + n) % n, yd = (y + half) % n, xl = (x - half + n) % n, xr = (x + half) % n;
-      float sum;
-      if (set == 0)  // (down + up) + (left + right), NumPy's order
-        sum = (map[yd * n + x] + map[yu * n + x]) + (map[y * n + xl] + map[y * n + xr]);
-      else  // (right + left) + (up + down)
-        sum = (map[y * n + xr] + map[y * n + xl]) + (map[yu * n + x] + map[yd * n + x]);
-      const int64_t at = static_cast<int64_t>(y) * n + x;
+    // diamonds: the edge midpoints = mean of their 4 neighbours at distance half (wrap-around) + noise; the two
+    // sets read only corners and centres, so they need no barrier between them
+    RFY_PAR_FOR_2D(i, cy, x, cells, cells) {  // (cy * step, cx * step + half): (down + up) + (left + right)
+      (void)i;
+      const int cx = x;
+      const int py = cy * step, px = cx * step + half;
+      const int yu = (py - half) & mask, yd = (py + half) & mask, xl = (px - half) & mask, xr = (px + half) & mask;
+      const float sum = (map[yd * n + px] + map[yu * n + px]) + (map[py * n + xl] + map[py * n + xr]);
+      const int64_t at = static_cast<int64_t>(py) * n + px;
+      map[at] = sum / 4.0f + wibble * (wibble * (2.0f * uniform(key, 0, static_cast<uint64_t>(at)) - 1.0f));
+    }
+    RFY_PAR_FOR_2D(i, cy, x, cells, cells) {  // (cy * step + half, cx * step): (right + left) + (up + down)
+      (void)i;
+      const int cx = x;
+      const int py = cy * step + half, px = cx * step;
+      const int yu = (py - half) & mask, yd = (py + half) & mask, xl = (px - half) & mask, xr = (px + half) & mask;
+      const float sum = (map[py * n + xr] + map[py * n + xl]) + (map[yu * n + px] + map[yd * n + px]);
+      const int64_t at = static_cast<int64_t>(py) * n + px;
       map[at] = sum / 4.0f + wibble * (wibble * (2.0f * uniform(key, 0, static_cast<uint64_t>(at)) - 1.0f));
     }
     RFY_BARRIER();
     wibble /= decay;
   }
   const int64_t nn = static_cast<int64_t>(n) * n;
-  float lo = 3.0e38f;
-  RFY_PAR_FOR(i, nn) lo = fminf(lo, map[i]);
-  lo = par_min(lo);
+  const float lo = weather_min_of(map, nn);
   float hi = -3.0e38f;
-  RFY_PAR_FOR(i, nn) hi = fmaxf(hi, map[i] - lo);
+  RFY_PAR_FOR(i, nn) {
+    const float v = map[i] - lo;
+    hi = v > hi ? v : hi;
+  }
   hi = par_max(hi);
   RFY_PAR_FOR(i, nn) map[i] = hi > 0.0f ? (map[i] - lo) / hi : 0.0f;
   RFY_BARRIER();
@@ -130,16 +167,9 @@ RFY_OP void op_fog(const Sample& s) {
   const int n = weather_fog_mapsize(s.h, s.w, s.p[2]);
   float* map = s.scratch;
   weather_plasma(s.key, map, n, s.p[1]);
-  float m = -3.0e38f;
-  RFY_PAR_FOR(i, s.size()) m = fmaxf(m, s.img[i]);
-  m = par_max(m);
+  const float m = weather_max_of(s.img, s.size(), -3.0e38f);
   const float scale = m / (m + t);
-  const int64_t hw = s.plane();
-  RFY_PAR_FOR(i, s.size()) {
-    const int64_t r = i % hw;
-    const int y = static_cast<int>(r / s.w), x = static_cast<int>(r % s.w);
-    s.img[i] = (s.img[i] + t * map[static_cast<int64_t>(y) * n + x]) * scale;
-  }
+  RFY_PAR_FOR_3D(i, ch, y, x, s.c, s.h, s.w) s.img[i] = (s.img[i] + t * map[static_cast<int64_t>(y) * n + x]) * scale;
   RFY_BARRIER();
 }
 inline int64_t op_fog_scratch(int c, int h, int w, const float* p) {
@@ -261,9 +291,9 @@ RFY_OP WeatherFrostOctaves weather_frost_octaves(int h, int w, int dendrites) {
   return o;
 }
 
-// Grey level of the procedural texture at pixel (y, x), from the tables in scratch.
-RFY_OP float weather_frost_grey(const float* table, const WeatherFrostOctaves& oct, int dendrites, int y, int x) {
-  // film: fbm value noise
+// The film (fbm value noise, before the clamp) at pixel (y, x): used per pixel on the GPU; the CPU computes the
+// same expression row by row (weather_frost_film_row).
+RFY_OP float weather_frost_film(const float* table, const WeatherFrostOctaves& oct, int y, int x) {
   float fbm = 0.0f, amp = 1.0f, norm = 0.0f;
   for (int o = 0; o < oct.count; ++o) {
     const float* lat = table + oct.offset[o];
@@ -277,30 +307,92 @@ RFY_OP float weather_frost_grey(const float* table, const WeatherFrostOctaves& o
     norm += amp;
     amp *= 0.55f;
   }
-  const float film = 0.62f + 0.24f * (norm > 0.0f ? fbm / norm * 1.6f : 0.0f);
-  // crystals
-  const float px = x + 0.5f, py = y + 0.5f;
-  float crystal = 0.0f;
-  for (int d = 0; d < dendrites; ++d) {
-    const float* dd = table + static_cast<int64_t>(d) * kFrostDendriteFloats;
-    if (px < dd[0] || px > dd[2] || py < dd[1] || py > dd[3]) continue;
-    for (int k = 0; k < kFrostSegs; ++k) {
-      const float* sg = dd + 4 + 6 * k;
-      const float ex = sg[2] - sg[0], ey = sg[3] - sg[1];
-      const float ll = ex * ex + ey * ey;
-      float t = ll > 0.0f ? ((px - sg[0]) * ex + (py - sg[1]) * ey) / ll : 0.0f;
-      t = fminf(1.0f, fmaxf(0.0f, t));
-      const float qx = sg[0] + t * ex - px, qy = sg[1] + t * ey - py;
-      const float dist = sqrtf(qx * qx + qy * qy);
-      const float hw = sg[4], reach = 3.0f * hw + 1.0f;
-      if (dist >= reach) continue;
-      const float cover = fminf(1.0f, fmaxf(0.0f, hw + 0.5f - dist));
-      const float g = 1.0f - dist / reach;
-      crystal = fmaxf(crystal, sg[5] * fmaxf(cover, 0.3f * g * g));
+  return 0.62f + 0.24f * (norm > 0.0f ? fbm / norm * 1.6f : 0.0f);
+}
+
+// max / min / clamp to [0, 1] as selects (they vectorise; arguments are never NaN here, and never -0).
+RFY_OP float weather_max(float a, float b) { return a > b ? a : b; }
+RFY_OP float weather_min(float a, float b) { return a < b ? a : b; }
+RFY_OP float weather_clamp01(float v) { return weather_min(1.0f, weather_max(0.0f, v)); }
+
+// Brightness segment sg (x0, y0, x1, y1, half width, brightness) gives pixel centre (px, py): 0 outside its reach.
+RFY_OP float weather_frost_segment_value(float x0, float y0, float ex, float ey, float ll, float hw, float reach,
+                                         float bright, float px, float py) {
+  float t = ll > 0.0f ? ((px - x0) * ex + (py - y0) * ey) / ll : 0.0f;
+  t = weather_min(1.0f, weather_max(0.0f, t));
+  const float qx = x0 + t * ex - px, qy = y0 + t * ey - py;
+  const float dist = sqrtf(qx * qx + qy * qy);
+  const float cover = weather_min(1.0f, weather_max(0.0f, hw + 0.5f - dist));
+  const float g = 1.0f - dist / reach;
+  const float v = bright * weather_max(cover, 0.3f * g * g);
+  return dist < reach ? v : 0.0f;
+}
+
+// The pixel box a segment can reach (clamped to the image; empty when yb < ya or xb < xa).
+RFY_OP void weather_frost_segment_box(const float* sg, int h, int w, int& ya, int& yb, int& xa, int& xb) {
+  const float reach = 3.0f * sg[4] + 1.0f;
+  const float lo_y = floorf(fminf(sg[1], sg[3]) - reach), hi_y = ceilf(fmaxf(sg[1], sg[3]) + reach);
+  const float lo_x = floorf(fminf(sg[0], sg[2]) - reach), hi_x = ceilf(fmaxf(sg[0], sg[2]) + reach);
+  ya = lo_y < 0.0f ? 0 : (lo_y > h ? h : static_cast<int>(lo_y));
+  yb = hi_y > h - 1.0f ? h - 1 : (hi_y < -1.0f ? -1 : static_cast<int>(hi_y));
+  xa = lo_x < 0.0f ? 0 : (lo_x > w ? w : static_cast<int>(lo_x));
+  xb = hi_x > w - 1.0f ? w - 1 : (hi_x < -1.0f ? -1 : static_cast<int>(hi_x));
+}
+
+// crystal[h * w] <- max over all segments of their value (crystal zeroed by the caller, after a barrier).
+RFY_OP void weather_frost_crystals(const float* table, int dendrites, int h, int w, float* crystal) {
+  const int nseg = dendrites * kFrostSegs;
+#if defined(__CUDA_ARCH__)
+  // One warp per segment, its lanes over the segment's box; max through atomicMax on the (non-negative) bits.
+  const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, nwarps = blockDim.x >> 5;
+  for (int sgi = warp; sgi < nseg; sgi += nwarps) {
+    const float* sg = table + static_cast<int64_t>(sgi / kFrostSegs) * kFrostDendriteFloats + 4 + 6 * (sgi % kFrostSegs);
+    int ya, yb, xa, xb;
+    weather_frost_segment_box(sg, h, w, ya, yb, xa, xb);
+    if (yb < ya || xb < xa) continue;
+    const float ex = sg[2] - sg[0], ey = sg[3] - sg[1], ll = ex * ex + ey * ey;
+    const float reach = 3.0f * sg[4] + 1.0f;
+    const int bw = xb - xa + 1, n = bw * (yb - ya + 1);
+    for (int p = lane; p < n; p += 32) {
+      const int dy = p / bw, y = ya + dy, x = xa + (p - dy * bw);
+      const float v = weather_frost_segment_value(sg[0], sg[1], ex, ey, ll, sg[4], reach, sg[5], x + 0.5f, y + 0.5f);
+      if (v > 0.0f) atomicMax(reinterpret_cast<int*>(crystal + static_cast<int64_t>(y) * w + x), __float_as_int(v));
     }
   }
-  const float f = fminf(1.0f, fmaxf(0.0f, film));
-  return f + (1.0f - f) * crystal;
+#else
+  for (int sgi = 0; sgi < nseg; ++sgi) {
+    const float* sg = table + static_cast<int64_t>(sgi / kFrostSegs) * kFrostDendriteFloats + 4 + 6 * (sgi % kFrostSegs);
+    int ya, yb, xa, xb;
+    weather_frost_segment_box(sg, h, w, ya, yb, xa, xb);
+    if (yb < ya || xb < xa) continue;
+    const float x0 = sg[0], y0 = sg[1], hw = sg[4], bright = sg[5];
+    const float ex = sg[2] - x0, ey = sg[3] - y0, ll = ex * ex + ey * ey;
+    const float reach = 3.0f * hw + 1.0f, r1 = reach + 1.0f;
+    for (int y = ya; y <= yb; ++y) {
+      const float py = y + 0.5f;
+      int xl = xa, xr = xb;
+      if (ey != 0.0f) {
+        // the row meets the segment's reach only where |y0 + t ey - py| <= reach: a conservative column span
+        float ta = (py - r1 - y0) / ey, tb = (py + r1 - y0) / ey;
+        if (ta > tb) {
+          const float sw = ta;
+          ta = tb;
+          tb = sw;
+        }
+        ta = fmaxf(ta, 0.0f);
+        tb = fminf(tb, 1.0f);
+        if (ta > tb) continue;
+        const float xa_f = x0 + ta * ex, xb_f = x0 + tb * ex;
+        const float lo = floorf(fminf(xa_f, xb_f) - r1 - 1.0f), hi = ceilf(fmaxf(xa_f, xb_f) + r1);
+        if (lo > xl) xl = static_cast<int>(lo);
+        if (hi < xr) xr = static_cast<int>(hi);
+      }
+      float* row = crystal + static_cast<int64_t>(y) * w;
+      for (int x = xl; x <= xr; ++x)
+        row[x] = weather_max(row[x], weather_frost_segment_value(x0, y0, ex, ey, ll, hw, reach, bright, x + 0.5f, py));
+    }
+  }
+#endif
 }
 
 RFY_OP void weather_frost_tint(float g, float* rgb) {
@@ -338,6 +430,41 @@ RFY_OP float weather_frost_user_scale(const FrostTextures& t, int h, int w, floa
   return scale;
 }
 
+// CPU: the film of row y into film[w] (the same expression as weather_frost_film, octave by octave), with per
+// octave column tables (ix, tx: 2 x w) and cached x-interpolated lattice rows (2 x w), all in `buf`
+// (kFrostOctaves * 4 * w floats); cached_iy[o] is the lattice row those hold (-1: none).
+RFY_OP void weather_frost_film_row(const float* table, const WeatherFrostOctaves& oct, int w, int y, float* buf,
+                                   int* cached_iy, float* film) {
+  for (int x = 0; x < w; ++x) film[x] = 0.0f;
+  float amp = 1.0f, norm = 0.0f;
+  for (int o = 0; o < oct.count; ++o) {
+    const float* lat = table + oct.offset[o];
+    const int gx = oct.gx[o];
+    float* col_ix = buf + static_cast<int64_t>(o) * 4 * w;
+    float* col_tx = col_ix + w;
+    float* top = col_tx + w;
+    float* bot = top + w;
+    const float fy = (y + 0.5f) / oct.cell[o];
+    const int iy = static_cast<int>(fy);
+    const float ty = weather_frost_smooth(fy - iy);
+    if (iy != cached_iy[o]) {
+      const float* l0 = lat + iy * gx;
+      const float* l1 = l0 + gx;
+      for (int x = 0; x < w; ++x) {
+        const int ix = static_cast<int>(col_ix[x]);
+        const float tx = col_tx[x];
+        top[x] = l0[ix] * (1 - tx) + l0[ix + 1] * tx;
+        bot[x] = l1[ix] * (1 - tx) + l1[ix + 1] * tx;
+      }
+      cached_iy[o] = iy;
+    }
+    for (int x = 0; x < w; ++x) film[x] += amp * (top[x] * (1 - ty) + bot[x] * ty);
+    norm += amp;
+    amp *= 0.55f;
+  }
+  for (int x = 0; x < w; ++x) film[x] = 0.62f + 0.24f * (norm > 0.0f ? film[x] / norm * 1.6f : 0.0f);
+}
+
 RFY_OP void op_frost(const Sample& s) {
   const float a = s.p[0], b = s.p[1];
   const int64_t hw = s.plane();
@@ -348,8 +475,7 @@ RFY_OP void op_frost(const Sample& s) {
     const int64_t k = static_cast<int64_t>(r.v[0] % static_cast<uint32_t>(s.frost.count));
     const int oy = static_cast<int>(r.v[1] % static_cast<uint32_t>(hs - s.h + 1));
     const int ox = static_cast<int>(r.v[2] % static_cast<uint32_t>(ws - s.w + 1));
-    RFY_PAR_FOR(i, hw) {
-      const int y = static_cast<int>(i / s.w), x = static_cast<int>(i % s.w);
+    RFY_PAR_FOR_2D(i, y, x, s.h, s.w) {
       float rgb[3];
       for (int ch = 0; ch < 3; ++ch) rgb[ch] = weather_frost_user(s.frost, k, scale, oy + y, ox + x, ch);
       if (s.c == 1) {
@@ -363,6 +489,7 @@ RFY_OP void op_frost(const Sample& s) {
   }
   const int dendrites = weather_frost_dendrites(s.h, s.w);
   float* table = s.scratch;
+  float* crystal = table + weather_frost_table_floats(s.h, s.w);
   RFY_PAR_FOR(d, dendrites) weather_frost_make_dendrite(s.key, s.h, s.w, static_cast<int>(d), table + d * kFrostDendriteFloats);
   {
     float* lat = table + static_cast<int64_t>(dendrites) * kFrostDendriteFloats;
@@ -373,22 +500,66 @@ RFY_OP void op_frost(const Sample& s) {
       lat += count;
     }
   }
+  RFY_PAR_FOR(i, hw) crystal[i] = 0.0f;
+  RFY_BARRIER();
+  weather_frost_crystals(table, dendrites, s.h, s.w, crystal);
   RFY_BARRIER();
   const WeatherFrostOctaves oct = weather_frost_octaves(s.h, s.w, dendrites);
-  RFY_PAR_FOR(i, hw) {
-    const int y = static_cast<int>(i / s.w), x = static_cast<int>(i % s.w);
+#if defined(__CUDA_ARCH__)
+  RFY_PAR_FOR_2D(i, y, x, s.h, s.w) {
+    const float f = weather_clamp01(weather_frost_film(table, oct, y, x));
     float rgb[3];
-    weather_frost_tint(weather_frost_grey(table, oct, dendrites, y, x), rgb);
+    weather_frost_tint(f + (1.0f - f) * crystal[i], rgb);
     if (s.c == 1) {
       s.img[i] = a * s.img[i] + b * luma(rgb[0], rgb[1], rgb[2]);
     } else {
       for (int ch = 0; ch < 3; ++ch) s.img[ch * hw + i] = a * s.img[ch * hw + i] + b * rgb[ch];
     }
   }
+#else
+  const int w = s.w;
+  float* buf = crystal + hw;
+  float* film = buf + static_cast<int64_t>(kFrostOctaves) * 4 * w;
+  int cached_iy[kFrostOctaves];
+  for (int o = 0; o < oct.count; ++o) {
+    float* col_ix = buf + static_cast<int64_t>(o) * 4 * w;
+    float* col_tx = col_ix + w;
+    for (int x = 0; x < w; ++x) {
+      const float fx = (x + 0.5f) / oct.cell[o];
+      const int ix = static_cast<int>(fx);
+      col_ix[x] = static_cast<float>(ix);
+      col_tx[x] = weather_frost_smooth(fx - ix);
+    }
+    cached_iy[o] = -1;
+  }
+  for (int y = 0; y < s.h; ++y) {
+    weather_frost_film_row(table, oct, w, y, buf, cached_iy, film);
+    const float* cr = crystal + static_cast<int64_t>(y) * w;
+    float* o0 = s.img + static_cast<int64_t>(y) * w;
+    if (s.c == 1) {
+      for (int x = 0; x < w; ++x) {
+        const float f = weather_clamp01(film[x]);
+        const float g = f + (1.0f - f) * cr[x];
+        o0[x] = a * o0[x] + b * luma(clamp01(0.84f * g), clamp01(0.95f * g + 0.02f), clamp01(0.98f * g + 0.07f));
+      }
+    } else {
+      float* o1 = o0 + hw;
+      float* o2 = o1 + hw;
+      for (int x = 0; x < w; ++x) {
+        const float f = weather_clamp01(film[x]);
+        const float g = f + (1.0f - f) * cr[x];
+        o0[x] = a * o0[x] + b * clamp01(0.84f * g);
+        o1[x] = a * o1[x] + b * clamp01(0.95f * g + 0.02f);
+        o2[x] = a * o2[x] + b * clamp01(0.98f * g + 0.07f);
+      }
+    }
+  }
+#endif
   RFY_BARRIER();
 }
 inline int64_t op_frost_scratch(int c, int h, int w, const float* p) {
-  return weather_frost_table_floats(h, w) + static_cast<int64_t>(h) * w;
+  // tables, the crystal plane, and (CPU) the film row buffers
+  return weather_frost_table_floats(h, w) + static_cast<int64_t>(h) * w + (4 * kFrostOctaves + 1) * static_cast<int64_t>(w);
 }
 
 // ------------------------------------------------------------------------------------------------------------
@@ -446,6 +617,139 @@ RFY_OP float weather_canny_class(const float* u, const float* mag, int h, int w,
   return m > high ? 2.0f : 1.0f;
 }
 
+#if !defined(__CUDA_ARCH__)
+// CPU stages of spatter's water path (results identical to the GPU code's: integer-valued floats throughout).
+
+// Sobel (replicated border) of the 8-bit plane u8: L1 magnitude into mag, the derivatives into sxp, syp.
+RFY_OP void weather_cpu_sobel(const float* u8, int h, int w, float* mag, float* sxp, float* syp) {
+  for (int y = 0; y < h; ++y) {
+    const float* a = u8 + static_cast<int64_t>(y > 0 ? y - 1 : 0) * w;
+    const float* b = u8 + static_cast<int64_t>(y) * w;
+    const float* c = u8 + static_cast<int64_t>(y + 1 < h ? y + 1 : h - 1) * w;
+    const int64_t row = static_cast<int64_t>(y) * w;
+    auto one = [&](int x, int xm, int xp) {
+      const float dx = (a[xp] - a[xm]) + 2.0f * (b[xp] - b[xm]) + (c[xp] - c[xm]);
+      const float dy = (c[xm] - a[xm]) + 2.0f * (c[x] - a[x]) + (c[xp] - a[xp]);
+      sxp[row + x] = dx;
+      syp[row + x] = dy;
+      mag[row + x] = (dx < 0.0f ? -dx : dx) + (dy < 0.0f ? -dy : dy);
+    };
+    one(0, 0, w > 1 ? 1 : 0);
+    for (int x = 1; x < w - 1; ++x) one(x, x - 1, x + 1);
+    if (w > 1) one(w - 1, w - 2, w - 1);
+  }
+}
+
+// Canny non-maximum suppression + double threshold (0 / 1 weak / 2 strong), OpenCV's sectors; zero: w zeros.
+RFY_OP void weather_cpu_canny(const float* mag, const float* sxp, const float* syp, int h, int w, float low,
+                              float high, const float* zero, float* emap) {
+  for (int y = 0; y < h; ++y) {
+    const int64_t row = static_cast<int64_t>(y) * w;
+    const float* U = y > 0 ? mag + row - w : zero;
+    const float* C = mag + row;
+    const float* D = y + 1 < h ? mag + row + w : zero;
+    auto one = [&](int x, float l, float r, float ul, float ur, float dl, float dr) {
+      const float m = C[x];
+      const int xs = static_cast<int>(sxp[row + x]), ys = static_cast<int>(syp[row + x]);
+      const int ax = xs < 0 ? -xs : xs, ay = (ys < 0 ? -ys : ys) << 15;
+      const int tg22x = ax * 13573, tg67x = tg22x + (ax << 16);
+      const bool neg = (xs ^ ys) < 0;
+      const bool hor = m > l && m >= r;
+      const bool ver = m > U[x] && m >= D[x];
+      const bool dia = neg ? (m > ur && m > dl) : (m > ul && m > dr);
+      const bool keep = ay < tg22x ? hor : (ay > tg67x ? ver : dia);
+      emap[row + x] = (m > low && keep) ? (m > high ? 2.0f : 1.0f) : 0.0f;
+    };
+    if (w == 1) {
+      one(0, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f);
+      continue;
+    }
+    one(0, 0.0f, C[1], 0.0f, U[1], 0.0f, D[1]);
+    for (int x = 1; x < w - 1; ++x) one(x, C[x - 1], C[x + 1], U[x - 1], U[x + 1], D[x - 1], D[x + 1]);
+    one(w - 1, C[w - 2], 0.0f, U[w - 2], 0.0f, D[w - 2], 0.0f);
+  }
+}
+
+// Hysteresis: flood strong edges into 8-connected weak candidates (the fixpoint of the GPU's passes).
+RFY_OP void weather_cpu_hysteresis(float* emap, int h, int w, int32_t* stack) {
+  int64_t top = 0;
+  const int64_t P = static_cast<int64_t>(h) * w;
+  for (int64_t i = 0; i < P; ++i)
+    if (emap[i] == 2.0f) stack[top++] = static_cast<int32_t>(i);
+  while (top > 0) {
+    const int32_t i = stack[--top];
+    const int y = i / w, x = i - y * w;
+    for (int yy = y - 1; yy <= y + 1; ++yy) {
+      if (yy < 0 || yy >= h) continue;
+      for (int xx = x - 1; xx <= x + 1; ++xx) {
+        if (xx < 0 || xx >= w) continue;
+        const int32_t j = yy * w + xx;
+        if (emap[j] == 1.0f) {
+          emap[j] = 2.0f;
+          stack[top++] = j;
+        }
+      }
+    }
+  }
+}
+
+// Chamfer 5x5 distance relaxation to its fixpoint, row by row (rows down, then up, ...); cand: w floats.
+RFY_OP void weather_cpu_chamfer(float* dist, int h, int w, float* cand) {
+  const int kOff[14][2] = {{-1, 0}, {1, 0}, {-1, -1}, {-1, 1}, {1, -1}, {1, 1}, {-1, -2}, {-1, 2},
+                                  {1, -2}, {1, 2}, {-2, -1}, {-2, 1}, {2, -1}, {2, 1}};
+  for (int pass = 0;; ++pass) {
+    int64_t changed = 0;
+    for (int yi = 0; yi < h; ++yi) {
+      const int y = (pass & 1) ? h - 1 - yi : yi;
+      float* d = dist + static_cast<int64_t>(y) * w;
+      for (int x = 0; x < w; ++x) cand[x] = d[x];
+      for (int q = 0; q < 14; ++q) {
+        const int yy = y + kOff[q][0], dx = kOff[q][1];
+        if (yy < 0 || yy >= h) continue;
+        const float wgt = q < 2 ? kSpatterHV : (q < 6 ? kSpatterDiag : kSpatterLong);
+        const float* r = dist + static_cast<int64_t>(yy) * w + dx;
+        const int xa = dx < 0 ? -dx : 0, xb = dx > 0 ? w - dx : w;
+        for (int x = xa; x < xb; ++x) {
+          const float v = r[x] + wgt;
+          cand[x] = v < cand[x] ? v : cand[x];
+        }
+      }
+      for (int x = 1; x < w; ++x) {
+        const float v = cand[x - 1] + kSpatterHV;
+        if (v < cand[x]) cand[x] = v;
+      }
+      for (int x = w - 2; x >= 0; --x) {
+        const float v = cand[x + 1] + kSpatterHV;
+        if (v < cand[x]) cand[x] = v;
+      }
+      int64_t c = 0;
+      for (int x = 0; x < w; ++x) {
+        c += cand[x] < d[x];
+        d[x] = cand[x];
+      }
+      changed += c;
+    }
+    if (changed == 0) break;
+  }
+}
+
+// 3 x 3 box sum (reflect 101) of src into dst; every partial sum is an exact integer in float.
+RFY_OP void weather_cpu_box3(const float* src, int h, int w, float* dst, float* rowbuf) {
+  for (int y = 0; y < h; ++y) {
+    const float* a = src + static_cast<int64_t>(border_index(y - 1, h, kBorderReflect101)) * w;
+    const float* b = src + static_cast<int64_t>(y) * w;
+    const float* c = src + static_cast<int64_t>(border_index(y + 1, h, kBorderReflect101)) * w;
+    for (int x = 0; x < w; ++x) rowbuf[x] = a[x] + b[x] + c[x];
+    float* o = dst + static_cast<int64_t>(y) * w;
+    for (int x = 1; x < w - 1; ++x) o[x] = rowbuf[x - 1] + rowbuf[x] + rowbuf[x + 1];
+    for (int x : {0, w - 1}) {
+      o[x] = rowbuf[border_index(x - 1, w, kBorderReflect101)] + rowbuf[x] +
+             rowbuf[border_index(x + 1, w, kBorderReflect101)];
+    }
+  }
+}
+#endif
+
 RFY_OP void op_spatter(const Sample& s) {
   const float mu = s.p[0], sd = s.p[1], sigma = s.p[2], thr = s.p[3], k = s.p[4];
   const bool mud = s.p[5] > 0.5f;
@@ -487,6 +791,7 @@ RFY_OP void op_spatter(const Sample& s) {
     return;
   }
 
+#if defined(__CUDA_ARCH__)
   // 8-bit layer, Sobel L1 magnitude
   float* u8 = tmp;
   RFY_PAR_FOR(i, P) u8[i] = static_cast<float>(to_u8(layer[i]));
@@ -594,6 +899,49 @@ RFY_OP void op_spatter(const Sample& s) {
   }
   RFY_PAR_FOR(i, P) dist[i] = lut[static_cast<int>(dist2[i])];
   RFY_BARRIER();
+#else
+  // 8-bit layer, Sobel L1 magnitude, NMS, hysteresis, chamfer distance, 3x3 box blur to uint8
+  float* u8 = tmp;
+  RFY_PAR_FOR(i, P) u8[i] = static_cast<float>(to_u8(layer[i]));
+  float* spare = dist2 + P;
+  weather_cpu_sobel(u8, h, w, mag, dist, dist2);
+  for (int x = 0; x < w; ++x) spare[x] = 0.0f;
+  weather_cpu_canny(mag, dist, dist2, h, w, 50.0f, 150.0f, spare, emap);
+  weather_cpu_hysteresis(emap, h, w, reinterpret_cast<int32_t*>(spare));
+  RFY_PAR_FOR(i, P) dist[i] = emap[i] == 2.0f ? 0.0f : kSpatterCap;
+  weather_cpu_chamfer(dist, h, w, spare);
+  weather_cpu_box3(dist, h, w, dist2, spare);
+  RFY_PAR_FOR(i, P) dist2[i] = floorf(dist2[i] * (1.0f / 65536.0f) * (1.0f / 9.0f));
+  // equalizeHist (values are 0..20)
+  float lut[21];
+  {
+    int64_t counts[21] = {0};
+    for (int64_t i = 0; i < P; ++i) ++counts[static_cast<int>(dist2[i])];
+    double hist[21];
+    for (int b = 0; b <= 20; ++b) hist[b] = static_cast<double>(counts[b]);
+    int first = 0;
+    while (first < 20 && hist[first] == 0) ++first;
+    const double total = static_cast<double>(P);
+    if (hist[first] == total) {
+      for (int b = 0; b <= 20; ++b) lut[b] = static_cast<float>(first);
+    } else {
+      const float scale = 255.0f / static_cast<float>(total - hist[first]);
+      double sum = 0;
+      for (int b = 0; b <= 20; ++b) {
+        if (b <= first) {
+          lut[b] = 0.0f;
+          continue;
+        }
+        sum += hist[b];
+        lut[b] = static_cast<float>(rintf(static_cast<float>(sum) * scale));
+        if (lut[b] > 255.0f) lut[b] = 255.0f;
+      }
+    }
+  }
+  RFY_PAR_FOR(i, P) dist[i] = lut[static_cast<int>(dist2[i])];
+  RFY_BARRIER();
+#endif
+#if defined(__CUDA_ARCH__)
   // emboss (filter2D to uint8, reflect 101, saturating)
   {
     const float ker[9] = {-2, -1, 0, -1, 1, 1, 0, 1, 2};
@@ -616,6 +964,29 @@ RFY_OP void op_spatter(const Sample& s) {
     dist[i] = m;
     mmax = fmaxf(mmax, m);
   }
+#else
+  // emboss (filter2D to uint8, reflect 101, saturating): integer sums, exact in any order
+  for (int y = 0; y < h; ++y) {
+    const float* ra = dist + static_cast<int64_t>(border_index(y - 1, h, kBorderReflect101)) * w;
+    const float* rb = dist + static_cast<int64_t>(y) * w;
+    const float* rc = dist + static_cast<int64_t>(border_index(y + 1, h, kBorderReflect101)) * w;
+    float* o = dist2 + static_cast<int64_t>(y) * w;
+    auto one = [&](int x, int xm, int xp) {
+      const float v = 0.0f + (-2.0f * ra[xm] - ra[x]) + (rb[x] - rb[xm] + rb[xp]) + (rc[x] + 2.0f * rc[xp]);
+      o[x] = v < 0.0f ? 0.0f : (v > 255.0f ? 255.0f : v);
+    };
+    for (int x = 1; x < w - 1; ++x) one(x, x - 1, x + 1);
+    for (int x : {0, w - 1}) one(x, border_index(x - 1, w, kBorderReflect101), border_index(x + 1, w, kBorderReflect101));
+  }
+  // 3x3 box blur on uint8 (rounded), m = layer_u8 * dist
+  weather_cpu_box3(dist2, h, w, dist, spare);
+  float mmax = 0.0f;
+  for (int64_t i = 0; i < P; ++i) {
+    const float m = u8[i] * floorf(dist[i] / 9.0f + 0.5f);
+    dist[i] = m;
+    mmax = m > mmax ? m : mmax;
+  }
+#endif
   mmax = par_max(mmax);
   const float col[3] = {175.0f / 255.0f, 238.0f / 255.0f, 238.0f / 255.0f};
   const float grey = luma(col[0], col[1], col[2]);

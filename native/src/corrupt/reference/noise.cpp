@@ -1,7 +1,8 @@
 // Reference implementations: gaussian_noise shot_noise impulse_noise speckle_noise. See reference.h.
 //
 // As make_imagenet_c.py, with NumPy's global RNG replaced by the counter-based Philox draws the fast path uses
-// (stream 0; value i of the planar [c][h][w] image uses index i, or for shot noise the successive indices
+// (stream 0; value i of the planar [c][h][w] image uses index i (impulse), Box-Muller pair i / 2 (gaussian and
+// speckle: cosine branch for even i, sine for odd), or for shot noise the successive indices
 // i * 32, i * 32 + 1, ... until its Poisson sampler accepts).
 #include <cmath>
 
@@ -51,9 +52,16 @@ double poisson(const RngKey& key, uint64_t i, float lambda_f) {
 
 }  // namespace
 
+// N(0, 1) for value i: the Box-Muller pair of index i / 2, cosine branch for even i, sine branch for odd i.
+float normal_of_value(const RngKey& key, uint64_t i) {
+  float first, second;
+  normal_pair_from(random_bits(key, 0, i / 2), first, second);
+  return (i & 1) ? second : first;
+}
+
 void gaussian_noise(const Sample& s) {
   const float c = s.p[0];
-  for (int64_t i = 0; i < s.size(); ++i) s.img[i] += c * normal(s.key, 0, static_cast<uint64_t>(i));
+  for (int64_t i = 0; i < s.size(); ++i) s.img[i] += c * normal_of_value(s.key, static_cast<uint64_t>(i));
 }
 
 void shot_noise(const Sample& s) {
@@ -76,7 +84,7 @@ void impulse_noise(const Sample& s) {
 
 void speckle_noise(const Sample& s) {
   const float c = s.p[0];
-  for (int64_t i = 0; i < s.size(); ++i) s.img[i] += s.img[i] * (c * normal(s.key, 0, static_cast<uint64_t>(i)));
+  for (int64_t i = 0; i < s.size(); ++i) s.img[i] += s.img[i] * (c * normal_of_value(s.key, static_cast<uint64_t>(i)));
 }
 
 }  // namespace rfy::corrupt::reference

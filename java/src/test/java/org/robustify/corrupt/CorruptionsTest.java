@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Arrays;
 import java.util.List;
@@ -238,6 +239,23 @@ class CorruptionsTest {
             Tensor ref = Corruptions.apply(x, ImageLayout.NHWC, c, 3, null,
                     o.withPath(CorruptOptions.ExecutionPath.REFERENCE));
             assertTrue(maxAbsDiff(fast, ref) <= 1.0, c + ": fast and reference differ by " + maxAbsDiff(fast, ref));
+        }
+    }
+
+    /** CUDA against the fast CPU path for all 19; skipped without a GPU (check_corrupt covers the GPU machine). */
+    @Test
+    void cudaAgreesWithTheCpuPathWhenAGpuIsPresent() {
+        assumeTrue(NativeRuntime.cudaBackendLoaded() && torch.cuda_is_available(), "no CUDA device");
+        org.bytedeco.pytorch.Device cuda = new org.bytedeco.pytorch.Device("cuda");
+        Tensor x = images(4, 32, 32, 3);
+        for (Corruption c : Corruption.all()) {
+            CorruptOptions o = CorruptOptions.seed(5);
+            Tensor cpu = Corruptions.apply(x, ImageLayout.NHWC, c, 3, null, o);
+            Tensor gpu = Corruptions.apply(x.to(cuda, ScalarType.Byte), ImageLayout.NHWC, c, 3, null, o).cpu();
+            Tensor diff = cpu.to(ScalarType.Float).sub(gpu.to(ScalarType.Float));
+            double mse = diff.mul(diff).mean().item_double();
+            double psnr = mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / mse);
+            assertTrue(psnr >= 45.0, c + ": CUDA vs CPU PSNR " + psnr + " dB");
         }
     }
 
