@@ -38,8 +38,8 @@ RFY_OP float clamp01(float v) { return v < 0.0f ? 0.0f : (v > 1.0f ? 1.0f : v); 
 // The uint8 a [0, 1] value stores as: truncation after * 255, as the reference's np.uint8 does. The + 1e-4 makes
 // u / 255 * 255 come back as u rather than u - 1 when rounding lands an ulp low; NaN stores as 0.
 RFY_OP uint8_t to_u8(float v) {
-  if (!(v > 0.0f)) return 0;
-  return static_cast<uint8_t>(static_cast<int>((v < 1.0f ? v : 1.0f) * 255.0f + 1e-4f));
+  const float clipped = v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f;  // branch-free, NaN -> 0
+  return static_cast<uint8_t>(static_cast<int>(clipped * 255.0f + 1e-4f));
 }
 // The same, back in [0, 1]: for steps where the reference passes through an 8-bit image.
 RFY_OP float quantize_u8(float v) { return static_cast<float>(to_u8(v)) * (1.0f / 255.0f); }
