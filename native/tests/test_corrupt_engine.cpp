@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "corrupt/fast_math.h"
 #include "tests/check.h"
 #include "tests/corrupt_fixture.h"
 
@@ -27,6 +28,27 @@ Images take(const Images& in, int64_t first, int64_t count) {
 std::string last_error() { return rfy_last_error(); }
 
 }  // namespace
+
+// The vectorisable log and sin/cos of a turn that the noise draws use, against libm in double.
+TEST_CASE(fast_math_tracks_libm) {
+  double worst_log = 0, worst_trig = 0;
+  for (int k = 1; k <= 200000; ++k) {
+    const float u = static_cast<float>(k) / 200000.0f;            // (0, 1]
+    const float big = 1.0f + static_cast<float>(k) * 0.05f;         // [1, 10^4]
+    for (float x : {u, big, u * 1e-6f}) {
+      const double exact = std::log(static_cast<double>(x));
+      worst_log = std::max(worst_log, std::fabs(rfy::corrupt::fm_log(x) - exact) / std::max(1.0, std::fabs(exact)));
+    }
+    const float turn = -3.0f + 6.0f * u;
+    float s = 0, c = 0;
+    rfy::corrupt::fm_sincos_turn(turn, s, c);
+    const double angle = 6.283185307179586 * static_cast<double>(turn);
+    worst_trig = std::max({worst_trig, std::fabs(s - std::sin(angle)), std::fabs(c - std::cos(angle))});
+  }
+  std::printf("  fm_log max rel error %.2e, fm_sincos_turn max abs error %.2e\n", worst_log, worst_trig);
+  CHECK(worst_log < 5e-7);
+  CHECK(worst_trig < 1e-6);
+}
 
 TEST_CASE(names_round_trip_and_unknown_names_are_listed) {
   for (int32_t i = 0; i < RFY_CORRUPTION_COUNT; ++i) {

@@ -1,4 +1,4 @@
-// log, sin/cos of a turn, and exp as straight-line float arithmetic (Cephes-style range reduction and
+// log and sin/cos of a turn as straight-line float arithmetic (Cephes-style range reduction and
 // polynomials), so pixel loops that call them vectorise on the CPU, and the CPU and GPU evaluate the same formula.
 // Accuracy: a few ulp over the ranges the corruptions use (checked against libm in test_corrupt_engine).
 #pragma once
@@ -68,24 +68,6 @@ RFY_HD void fm_sincos_turn(float u, float& s, float& c) {
   const float c1 = quadrant == 0 ? cos_x : quadrant == 1 ? -sin_x : quadrant == 2 ? -cos_x : sin_x;
   s = s1;
   c = c1;
-}
-
-// exp for x in [-87, 88] (clamped outside; exactly 0 below -87.3).
-RFY_HD float fm_exp(float x) {
-  const float xc = x < -87.3f ? -87.3f : (x > 88.3f ? 88.3f : x);
-  const float n = floorf(xc * 1.44269504088896341f + 0.5f);
-  float r = xc - n * 0.693359375f;
-  r = r - n * -2.12194440e-4f;
-  const float r2 = r * r;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r2 + r + 1.0f;
-  const float scale = fm_bits_to_float((static_cast<int32_t>(n) + 127) << 23);
-  return x < -87.3f ? 0.0f : p * scale;
 }
 
 }  // namespace rfy::corrupt
