@@ -21,7 +21,8 @@ import org.robustify.runtime.RobustifyException;
 import org.robustify.util.AtomicFiles;
 
 /**
- * NumPy {@code .npy} files (format 1.0, 2.0 and 3.0 headers) for uint8 image arrays and int64 labels, C order.
+ * NumPy {@code .npy} files (format 1.0, 2.0 and 3.0 headers) for uint8 image arrays, int64 labels and float32 arrays
+ * (images, logits), C order.
  * Writes are atomic ({@link AtomicFiles}): a reader never sees a partial file.
  */
 public final class Npy {
@@ -85,6 +86,34 @@ public final class Npy {
         long[] v = new long[raw.length / 8];
         ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(v);
         return new Int64Array(h.shape(), v);
+    }
+
+    /** A float32 array in C order. */
+    public record Float32Array(long[] shape, float[] data) {}
+
+    /** A float32 array ({@code <f4}), C order; errors for other dtypes, Fortran order or truncation. */
+    public static Float32Array readFloat32(Path file) {
+        Header h = readHeader(file);
+        requireDtype(file, h, "float32 (little-endian)", "<f4", "f4");
+        byte[] raw = readData(file, h, 4);
+        float[] v = new float[raw.length / 4];
+        ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+        return new Float32Array(h.shape(), v);
+    }
+
+    /** Writes a float32 array (little-endian) atomically. */
+    public static void writeFloat32(Path file, long[] shape, float[] data) {
+        requireLength(shape, data.length);
+        write(file, "<f4", shape, 4, out -> {
+            ByteBuffer b = ByteBuffer.allocate(4 * 8192).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < data.length; i++) {
+                b.putFloat(data[i]);
+                if (!b.hasRemaining() || i == data.length - 1) {
+                    out.write(b.array(), 0, b.position());
+                    b.clear();
+                }
+            }
+        });
     }
 
     /** Writes a uint8 array atomically. */
