@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import org.robustify.model.ModelOptions;
 import org.robustify.model.ModelZoo;
 import org.robustify.runtime.NativeRuntime;
 import org.robustify.train.TrainConfig;
@@ -15,12 +16,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = "Train a model from the zoo on Fashion-MNIST; writes metrics.jsonl, model.pt, "
-                + "checkpoint.json and manifest.json to --out.")
+        description = "Train a model from the zoo on Fashion-MNIST; writes metrics.jsonl, model.pt, manifest.json, "
+                + "and a resumable checkpoint (checkpoints/step-N/ with model, optimizer and RNG state, named by "
+                + "checkpoint.json) to --out after every epoch; --resume continues it exactly.")
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "cnn-small", description = "Architecture: ${COMPLETION-CANDIDATES}.",
             completionCandidates = Models.class)
     String model;
+
+    @Option(names = "--stem", description = "ResNet stem: imagenet or cifar (default: cifar for images <= 64 px).")
+    String stem;
+
+    @Option(names = "--patch-size", defaultValue = "0", description = "ViT patch size (0: 4 for small images, "
+            + "16 from 128 px).")
+    int patchSize;
+
+    @Option(names = "--depth", defaultValue = "0", description = "ViT block count (0: the architecture's).")
+    int depth;
 
     @Option(names = "--epochs", defaultValue = "1", description = "Passes over the training set.")
     int epochs;
@@ -28,11 +40,34 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "64")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate.")
+    @Option(names = "--optimizer", defaultValue = "adam", description = "adam (L2 weight decay) or adamw "
+            + "(decoupled weight decay).")
+    String optimizer;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Base learning rate.")
     double lr;
 
     @Option(names = "--weight-decay", defaultValue = "0")
     double weightDecay;
+
+    @Option(names = "--schedule", defaultValue = "constant", description = "Learning-rate schedule: constant, or "
+            + "cosine (to 0 at the end of --epochs).")
+    String schedule;
+
+    @Option(names = "--warmup-steps", defaultValue = "0", description = "Linear warm-up steps (both schedules).")
+    long warmupSteps;
+
+    @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "N", description = "Also checkpoint "
+            + "every N steps (0: at epoch ends only).")
+    long checkpointEvery;
+
+    @Option(names = "--stop-after-steps", defaultValue = "0", paramLabel = "N", description = "Stop after N steps "
+            + "in all, with a checkpoint (0: run all epochs); continue later with --resume.")
+    long stopAfterSteps;
+
+    @Option(names = "--resume", description = "Continue the run in --out from its latest checkpoint (same "
+            + "options; only --epochs, --checkpoint-every and --stop-after-steps may change).")
+    boolean resume;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seeds initialisation and data order.")
     long seed;
@@ -68,8 +103,14 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         int t = threads != null ? threads : NativeRuntime.defaultThreads();
         TrainConfig config = new TrainConfig(model, epochs, batchSize, lr, weightDecay, seed, t, limit, testLimit,
-                evalBatchSize, data, out, freeze, overwrite);
+                evalBatchSize, data, out, freeze, overwrite, optimizer, schedule, warmupSteps, checkpointEvery,
+                stopAfterSteps, resume, new ModelOptions(stem, patchSize, depth));
         Trainer.Summary s = new Trainer(config).run();
+        if (s.stopped()) {
+            System.out.printf(Locale.ROOT, "stopped after %d steps as asked; continue with --resume --out %s%n",
+                    s.steps(), out);
+            return 0;
+        }
         System.out.printf(Locale.ROOT, "test accuracy %.4f (loss %.4f) after %d steps, %.1f s of training; "
                 + "results in %s%n", s.testAccuracy(), s.testLoss(), s.steps(), s.trainSeconds(), out);
         return 0;

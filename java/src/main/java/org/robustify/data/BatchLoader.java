@@ -20,6 +20,7 @@ public final class BatchLoader implements Iterable<Batch>, AutoCloseable {
     private final int batchSize;
     private final boolean dropLast;
     private final int[] order;
+    private final int startBatch;
     private final BlockingQueue<Object> queue;
     private final Thread producer;
     private volatile boolean closed;
@@ -31,6 +32,15 @@ public final class BatchLoader implements Iterable<Batch>, AutoCloseable {
      */
     public BatchLoader(ImageDataset data, int batchSize, boolean shuffle, long seed, int epoch, boolean dropLast,
             int prefetch) {
+        this(data, batchSize, shuffle, seed, epoch, dropLast, prefetch, 0);
+    }
+
+    /**
+     * As above, but the iteration starts at batch {@code startBatch} of the epoch (a resumed run skips what it has
+     * already trained; the batches are those an uninterrupted epoch would give from there).
+     */
+    public BatchLoader(ImageDataset data, int batchSize, boolean shuffle, long seed, int epoch, boolean dropLast,
+            int prefetch, int startBatch) {
         if (batchSize < 1) {
             throw new RobustifyException("batch size must be >= 1; got " + batchSize);
         }
@@ -41,6 +51,11 @@ public final class BatchLoader implements Iterable<Batch>, AutoCloseable {
         this.batchSize = batchSize;
         this.dropLast = dropLast;
         this.order = shuffle ? permutation(data.size(), seed, epoch) : identity(data.size());
+        if (startBatch < 0 || startBatch > batchesPerEpoch()) {
+            throw new RobustifyException("start batch " + startBatch + " is outside the epoch's 0.."
+                    + batchesPerEpoch() + " batches");
+        }
+        this.startBatch = startBatch;
         this.queue = new ArrayBlockingQueue<>(prefetch);
         this.producer = new Thread(this::produce, "robustify-prefetch");
         producer.setDaemon(true);
@@ -75,7 +90,7 @@ public final class BatchLoader implements Iterable<Batch>, AutoCloseable {
     private void produce() {
         try {
             int per = data.imageBytes();
-            for (int start = 0; start < order.length && !closed; start += batchSize) {
+            for (int start = startBatch * batchSize; start < order.length && !closed; start += batchSize) {
                 int size = Math.min(batchSize, order.length - start);
                 if (size < batchSize && dropLast) {
                     break;

@@ -39,10 +39,10 @@ public final class Parameters {
         Map<String, Tensor> params = named(m);
         List<String> frozen = new ArrayList<>();
         for (String glob : globs) {
-            PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
+            PathMatcher matcher = globMatcher(glob);
             boolean any = false;
             for (Map.Entry<String, Tensor> e : params.entrySet()) {
-                if (matcher.matches(Path.of(e.getKey()))) {
+                if (matches(matcher, e.getKey())) {
                     e.getValue().requires_grad_(false);
                     any = true;
                     if (!frozen.contains(e.getKey())) {
@@ -56,6 +56,55 @@ public final class Parameters {
             }
         }
         return frozen;
+    }
+
+    /**
+     * A matcher for dotted parameter names. Names hold no '/', so '*' spans dots: "layer4.*" matches
+     * "layer4.1.conv2.weight" and "*.bias" every bias. Braces ("{fc,head}.*") and '?' work as in java.nio globs.
+     */
+    public static PathMatcher globMatcher(String glob) {
+        if (glob == null || glob.isBlank()) {
+            throw new RobustifyException("empty parameter-name glob");
+        }
+        try {
+            return FileSystems.getDefault().getPathMatcher("glob:" + glob);
+        } catch (IllegalArgumentException e) {
+            throw new RobustifyException("bad parameter-name glob '" + glob + "': " + e.getMessage(), e);
+        }
+    }
+
+    public static boolean matches(PathMatcher matcher, String name) {
+        return matcher.matches(Path.of(name));
+    }
+
+    /** Names (registration order) of the parameters a glob matches; empty when none. */
+    public static List<String> matching(Module m, String glob) {
+        PathMatcher matcher = globMatcher(glob);
+        List<String> out = new ArrayList<>();
+        for (String name : named(m).keySet()) {
+            if (matches(matcher, name)) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    /** Buffers (BatchNorm running statistics, ...) in registration order, keyed by their dotted names. */
+    public static Map<String, Tensor> namedBuffers(Module m) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        StringTensorDict dict = m.named_buffers(true);
+        for (long i = 0; i < dict.size(); i++) {
+            StringTensorDictItem item = dict.get(i);
+            out.put(item.key().getString(), item.value());
+        }
+        return out;
+    }
+
+    /** Sets requires_grad on every parameter of {@code m} (e.g. freezing a whole model before unfreezing a part). */
+    public static void setRequiresGrad(Module m, boolean on) {
+        for (Tensor t : named(m).values()) {
+            t.requires_grad_(on);
+        }
     }
 
     /** Parameters that still require gradients (what the optimiser should see). */

@@ -2,8 +2,9 @@ package org.robustify.train;
 
 import static org.bytedeco.pytorch.global.torch.cross_entropy;
 
-import org.bytedeco.pytorch.Adam;
-import org.bytedeco.pytorch.AdamOptions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.robustify.model.ImageClassifier;
@@ -12,17 +13,22 @@ import org.robustify.runtime.Profiling;
 import org.robustify.runtime.RobustifyException;
 
 /**
- * One supervised optimisation step (cross-entropy, Adam) over the model's trainable parameters. The caller wraps
- * each call in a PointerScope: libtorch memory is invisible to the JVM's GC, so without one every step's autograd
- * graph would stay alive.
+ * One supervised optimisation step (cross-entropy, Adam or AdamW) over the model's trainable parameters. The
+ * caller wraps each call in a PointerScope: libtorch memory is invisible to the JVM's GC, so without one every
+ * step's autograd graph would stay alive.
  */
 public final class TrainStep {
     public record Outcome(float loss, long correct) {}
 
     private final ImageClassifier model;
-    private final Adam optimizer; // a field: the optimiser owns state libtorch keeps pointers into
+    private final Map<String, Tensor> trainable; // our own references to the parameters the optimiser updates
+    private final AdamOptimizer optimizer;
 
     public TrainStep(ImageClassifier model, double learningRate, double weightDecay) {
+        this(model, AdamOptimizer.Kind.ADAM, learningRate, weightDecay);
+    }
+
+    public TrainStep(ImageClassifier model, AdamOptimizer.Kind kind, double learningRate, double weightDecay) {
         if (!(learningRate > 0)) {
             throw new RobustifyException("--lr must be > 0; got " + learningRate);
         }
@@ -30,18 +36,18 @@ public final class TrainStep {
             throw new RobustifyException("--weight-decay must be >= 0; got " + weightDecay);
         }
         this.model = model;
-        var trainable = Parameters.trainable(model.module());
-        if (trainable.size() == 0) {
-            throw new RobustifyException("every parameter is frozen: nothing to train");
-        }
-        AdamOptions options = new AdamOptions(learningRate);
-        options.weight_decay().put(weightDecay);
-        this.optimizer = new Adam(trainable, options);
+        this.trainable = new LinkedHashMap<>();
+        Parameters.named(model.module()).forEach((name, t) -> {
+            if (t.requires_grad()) {
+                trainable.put(name, t);
+            }
+        });
+        this.optimizer = new AdamOptimizer(trainable, kind, learningRate, weightDecay);
     }
 
     public Outcome step(Tensor images, Tensor labels) {
         try (var range = Profiling.range("train/step")) {
-            optimizer.zero_grad();
+            optimizer.zeroGrad();
             Tensor logits;
             try (var forward = Profiling.range("train/forward")) {
                 logits = model.forward(images);
@@ -58,7 +64,7 @@ public final class TrainStep {
         }
     }
 
-    public Adam optimizer() {
+    public AdamOptimizer optimizer() {
         return optimizer;
     }
 }

@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -35,14 +37,19 @@ import org.robustify.util.ResidentMemory;
  * <ul>
  * <li>{@code manifest.json}: provenance (config, seed, versions, data, commit), rewritten with the outcome;</li>
  * <li>{@code metrics.jsonl}: one JSON object per epoch;</li>
- * <li>{@code model.pt} + {@code checkpoint.json}: weights and their epoch/metrics, both replaced atomically.</li>
+ * <li>{@code model.pt}: the weights after the last completed epoch (libtorch archive), replaced atomically;</li>
+ * <li>{@code checkpoints/step-N/} + {@code checkpoint.json}: the latest {@link ResumableCheckpoint} (after each
+ * epoch and every {@code --checkpoint-every} steps) and the pointer to it.</li>
  * </ul>
+ * With {@code resume}, the run continues from the latest checkpoint and ends bit-identical to an uninterrupted one
+ * (same threads). Randomness: the data order is a pure function of (seed, epoch); libtorch's default CPU generator
+ * (used by initialisation, and by any future dropout or augmentation) is saved and restored with each checkpoint.
  */
 public final class Trainer {
     public static final String MANIFEST = "manifest.json";
     public static final String METRICS = "metrics.jsonl";
     public static final String WEIGHTS = "model.pt";
-    public static final String CHECKPOINT_INFO = "checkpoint.json";
+    public static final String CHECKPOINT_INFO = ResumableCheckpoint.POINTER;
 
     private final TrainConfig config;
 
@@ -50,8 +57,9 @@ public final class Trainer {
         this.config = config;
     }
 
+    /** Test accuracy and loss are NaN when the run stopped (--stop-after-steps) before finishing an epoch. */
     public record Summary(double testAccuracy, double testLoss, double trainSeconds, long steps,
-            long trainableParameters, long totalParameters) {}
+            long trainableParameters, long totalParameters, boolean stopped) {}
 
     public Summary run() {
         NativeRuntime.init(config.threads());
@@ -62,11 +70,16 @@ public final class Trainer {
 
         torch.manual_seed(config.seed());
         ImageClassifier model = ModelZoo.create(config.model(),
-                new InputSpec(train.channels(), train.height(), train.width(), train.numClasses()));
+                new InputSpec(train.channels(), train.height(), train.width(), train.numClasses()),
+                config.modelOptions());
         List<String> frozen = Parameters.freeze(model.module(), config.freeze());
-        TrainStep step = new TrainStep(model, config.learningRate(), config.weightDecay());
+        TrainStep step = new TrainStep(model, AdamOptimizer.Kind.parse(config.optimizer()), config.learningRate(),
+                config.weightDecay());
         long trainable = Parameters.count(model.module(), true);
         long total = Parameters.count(model.module(), false);
+        int perEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
+        LrSchedule schedule = new LrSchedule(config.schedule(), config.learningRate(), config.warmupSteps(),
+                (long) config.epochs() * perEpoch);
 
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("dataset", "fashion-mnist");
@@ -76,26 +89,44 @@ public final class Trainer {
         data.put("normalisation", Map.of("mean", FashionMnist.MEAN, "std", FashionMnist.STD));
         Map<String, Object> manifest = Provenance.manifest("train", config.asMap(), config.seed(), data);
         manifest.put("parameters", Map.of("trainable", trainable, "total", total, "frozen", frozen));
+
+        TrainingState state = TrainingState.start();
+        if (config.resume()) {
+            ResumableCheckpoint.Found found = ResumableCheckpoint.loadLatest(config.out());
+            checkResumable(found, schedule);
+            state = TrainingState.fromJson(found.state(), found.dir().toString());
+            ResumableCheckpoint.restore(found.dir(), model.module(), step.optimizer());
+            keepMetricsUpTo(state.epoch());
+            manifest.put("resumed_from", Map.of("checkpoint", config.out().relativize(found.dir()).toString(),
+                    "global_step", state.globalStep(), "epoch", state.epoch(), "batch_in_epoch",
+                    state.batchInEpoch()));
+            System.err.printf(Locale.ROOT, "resuming from %s: step %d, epoch %d, batch %d of %d%n", found.dir(),
+                    state.globalStep(), state.epoch() + 1, state.batchInEpoch(), perEpoch);
+        }
         manifest.put("status", "running");
         Provenance.write(config.out().resolve(MANIFEST), manifest);
 
         System.err.printf(Locale.ROOT, "training %s on %d images (%d trainable of %d parameters), %d threads%n",
                 config.model(), train.size(), trainable, total, NativeRuntime.threads());
-        long steps = 0;
-        double trainSeconds = 0;
+        long steps = state.globalStep();
+        double trainSeconds = state.trainSeconds();
         Evaluation.Result last = null;
+        boolean stopped = false;
         model.module().train(true);
-        for (int epoch = 0; epoch < config.epochs(); epoch++) {
+        for (int epoch = state.epoch(); epoch < config.epochs() && !stopped; epoch++) {
+            boolean continuing = epoch == state.epoch();
+            int index = continuing ? state.batchInEpoch() : 0;
+            double lossSum = continuing ? state.lossSum() : 0;
+            long correct = continuing ? state.correct() : 0;
+            long seen = continuing ? state.seen() : 0;
             long start = System.nanoTime();
-            double lossSum = 0;
-            long correct = 0;
-            long seen = 0;
-            try (BatchLoader loader = new BatchLoader(train, config.batchSize(), true, config.seed(), epoch, false, 4)) {
+            try (BatchLoader loader = new BatchLoader(train, config.batchSize(), true, config.seed(), epoch, false, 4,
+                    index)) {
                 ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1,
                         config.epochs()), loader.batchesPerEpoch());
-                int index = 0;
                 for (Batch b : loader) {
                     try (PointerScope scope = new PointerScope()) {
+                        step.optimizer().setLearningRate(schedule.lr(steps));
                         Tensor x = BatchTensors.images(b, FashionMnist.MEAN, FashionMnist.STD);
                         Tensor y = BatchTensors.labels(b);
                         TrainStep.Outcome o = step.step(x, y);
@@ -109,11 +140,26 @@ public final class Trainer {
                     }
                     steps++;
                     bar.update(++index, String.format(Locale.ROOT, "loss %.4f", lossSum / seen));
+                    if (index == perEpoch) {
+                        break; // the epoch-end checkpoint below covers this step
+                    }
+                    stopped = config.stopAfterSteps() > 0 && steps >= config.stopAfterSteps();
+                    if (stopped || (config.checkpointEvery() > 0 && steps % config.checkpointEvery() == 0)) {
+                        double seconds = trainSeconds + (System.nanoTime() - start) / 1e9;
+                        saveCheckpoint(model, step, schedule, manifest, new TrainingState(steps, epoch, index,
+                                lossSum, correct, seen, seconds), Map.of());
+                    }
+                    if (stopped) {
+                        break;
+                    }
                 }
                 bar.finish(String.format(Locale.ROOT, "loss %.4f", lossSum / Math.max(1, seen)));
             }
             double epochSeconds = (System.nanoTime() - start) / 1e9;
             trainSeconds += epochSeconds;
+            if (stopped) {
+                break;
+            }
             last = Evaluation.evaluate(model, test, config.evalBatchSize(), FashionMnist.MEAN, FashionMnist.STD);
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("epoch", epoch + 1);
@@ -127,36 +173,133 @@ public final class Trainer {
             metrics.put("rss_bytes", ResidentMemory.bytes());
             appendLine(config.out().resolve(METRICS), Json.line(metrics));
             Checkpoint.save(model.module(), config.out().resolve(WEIGHTS));
-            AtomicFiles.writeString(config.out().resolve(CHECKPOINT_INFO), Json.pretty(Map.of(
-                    "architecture", config.model(), "epoch", epoch + 1, "steps", steps, "weights", WEIGHTS,
-                    "metrics", metrics)) + "\n");
+            saveCheckpoint(model, step, schedule, manifest,
+                    new TrainingState(steps, epoch + 1, 0, 0, 0, 0, trainSeconds),
+                    Map.of("weights", WEIGHTS, "metrics", metrics));
             System.err.printf(Locale.ROOT, "epoch %d: train loss %.4f acc %.4f | test loss %.4f acc %.4f | %.1f s%n",
                     epoch + 1, lossSum / seen, correct / (double) seen, last.meanLoss(), last.accuracy(),
                     epochSeconds);
+            stopped = config.stopAfterSteps() > 0 && steps >= config.stopAfterSteps() && epoch + 1 < config.epochs();
         }
-        Summary summary = new Summary(last.accuracy(), last.meanLoss(), trainSeconds, steps, trainable, total);
-        manifest.put("status", "completed");
+        Summary summary = new Summary(last == null ? Double.NaN : last.accuracy(),
+                last == null ? Double.NaN : last.meanLoss(), trainSeconds, steps, trainable, total, stopped);
+        manifest.put("status", stopped ? "stopped" : "completed");
         manifest.put("result", summary);
         Provenance.write(config.out().resolve(MANIFEST), manifest);
         return summary;
     }
 
-    /** Refuses to mix a new run into a folder holding another run's files, unless asked to overwrite. */
+    private void saveCheckpoint(ImageClassifier model, TrainStep step, LrSchedule schedule,
+            Map<String, Object> runManifest, TrainingState state, Map<String, Object> pointerExtra) {
+        Map<String, Object> s = new LinkedHashMap<>(state.asMap());
+        s.put("architecture", config.model());
+        s.put("scheduler", schedule.describe(state.globalStep()));
+        Map<String, Object> opt = new LinkedHashMap<>();
+        opt.put("kind", step.optimizer().kind().label());
+        opt.put("lr", step.optimizer().learningRate());
+        opt.put("weight_decay", config.weightDecay());
+        opt.put("betas", List.of(AdamOptimizer.BETA1, AdamOptimizer.BETA2));
+        opt.put("eps", AdamOptimizer.EPS);
+        opt.put("state", ResumableCheckpoint.OPTIMIZER);
+        s.put("optimizer", opt);
+        s.put("data_order", Map.of("seed", config.seed(), "epoch", state.epoch(), "batch_in_epoch",
+                state.batchInEpoch(), "rule", "BatchLoader.permutation(size, seed, epoch)"));
+        s.put("rng", Map.of("torch_cpu_generator", ResumableCheckpoint.RNG));
+        s.put("config", config.asMap());
+        Map<String, Object> manifest = new LinkedHashMap<>(runManifest);
+        manifest.put("status", "checkpoint");
+        manifest.put("checkpoint", state.asMap());
+        Map<String, Object> pointer = new LinkedHashMap<>();
+        pointer.put("architecture", config.model());
+        pointer.put("steps", state.globalStep());
+        pointer.putAll(pointerExtra);
+        ResumableCheckpoint.save(config.out(), state.globalStep(), model.module(), step.optimizer(), s, manifest,
+                pointer);
+    }
+
+    /** A checkpoint continues only the run that wrote it: same config up to {@link TrainConfig#RESUMABLE_CHANGES}. */
+    private void checkResumable(ResumableCheckpoint.Found found, LrSchedule schedule) {
+        JsonNode saved = found.state().path("config");
+        JsonNode now;
+        try {
+            // Through text, as the saved one was: numbers then compare by value (11 as int == 11 as long).
+            now = Json.MAPPER.readTree(Json.line(config.asMap()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        List<String> diffs = new java.util.ArrayList<>();
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        saved.fieldNames().forEachRemaining(keys::add);
+        now.fieldNames().forEachRemaining(keys::add);
+        for (String k : keys) {
+            if (!TrainConfig.RESUMABLE_CHANGES.contains(k) && !saved.path(k).equals(now.path(k))) {
+                diffs.add(k + ": checkpoint " + saved.path(k) + ", now " + now.path(k));
+            }
+        }
+        if (!diffs.isEmpty()) {
+            throw new RobustifyException("--resume: the config differs from the checkpoint's in "
+                    + String.join("; ", diffs) + " (only --epochs, --checkpoint-every and --stop-after-steps may "
+                    + "change)");
+        }
+        long savedTotal = found.state().path("scheduler").path("total_steps").asLong();
+        if (LrSchedule.COSINE.equals(config.schedule()) && savedTotal != schedule.totalSteps()) {
+            throw new RobustifyException("--resume: the cosine schedule spans all epochs (" + savedTotal
+                    + " steps in the checkpoint, " + schedule.totalSteps() + " now); resume with --epochs "
+                    + saved.path("epochs").asInt());
+        }
+        int epoch = found.state().path("epoch").asInt();
+        if (epoch >= config.epochs()) {
+            throw new RobustifyException("--resume: the checkpoint has already completed " + epoch + " epochs; "
+                    + "pass --epochs above " + epoch + " to train further");
+        }
+        long stepsDone = found.state().path("global_step").asLong();
+        if (config.stopAfterSteps() > 0 && stepsDone >= config.stopAfterSteps()) {
+            throw new RobustifyException("--resume: the checkpoint is at step " + stepsDone + ", not before "
+                    + "--stop-after-steps " + config.stopAfterSteps());
+        }
+    }
+
+    /** Drops metrics lines of epochs after the checkpoint (written by the interrupted run after it saved). */
+    private void keepMetricsUpTo(int epochs) {
+        Path file = config.out().resolve(METRICS);
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        try {
+            StringBuilder kept = new StringBuilder();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.isBlank() && Json.MAPPER.readTree(line).path("epoch").asInt() <= epochs) {
+                    kept.append(line).append('\n');
+                }
+            }
+            AtomicFiles.writeString(file, kept.toString());
+        } catch (IOException e) {
+            throw new RobustifyException("cannot rewrite " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Refuses to mix a new run into a folder holding another run's files, unless asked to overwrite or resume. */
     private void prepareOutput() {
         Path out = config.out();
         try {
             if (Files.isRegularFile(out)) {
                 throw new RobustifyException("--out " + out + " is a file; give a directory");
             }
+            if (config.resume()) {
+                if (!Files.isDirectory(out)) {
+                    throw new RobustifyException("--resume: " + out + " does not exist; nothing to resume");
+                }
+                return;
+            }
             Files.createDirectories(out);
             boolean hasRun;
             try (Stream<Path> s = Files.list(out)) {
-                hasRun = s.anyMatch(p -> List.of(MANIFEST, METRICS, WEIGHTS, CHECKPOINT_INFO)
-                        .contains(p.getFileName().toString()));
+                hasRun = s.anyMatch(p -> List.of(MANIFEST, METRICS, WEIGHTS, CHECKPOINT_INFO,
+                        ResumableCheckpoint.DIR).contains(p.getFileName().toString()));
             }
             if (hasRun && !config.overwrite()) {
-                throw new RobustifyException("--out " + out + " already holds a run; choose another folder or "
-                        + "pass --overwrite");
+                throw new RobustifyException("--out " + out + " already holds a run; choose another folder, pass "
+                        + "--resume to continue it or --overwrite to replace it");
             }
             Files.deleteIfExists(out.resolve(METRICS));
         } catch (IOException e) {
