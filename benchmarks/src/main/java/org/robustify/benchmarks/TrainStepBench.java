@@ -53,6 +53,7 @@ public class TrainStepBench {
         // Explicit, though both are the defaults at 32x32: the peer builds exactly these.
         ModelOptions options = ModelOptions.DEFAULT.withStem(ModelOptions.STEM_CIFAR).withPatchSize(4);
         net = ModelZoo.create(model, spec, options);
+        NativeRuntime.useBlasThreadsFor(model);  // as the trainer does
         net.module().train(true);
         step = new TrainStep(net, 1e-3, 0);
         images = torch.randn(batch, spec.channels(), spec.height(), spec.width());

@@ -165,6 +165,7 @@ final class LogitsCommand implements Callable<Integer> {
             throw usage("--arch " + arch + " for " + images.c() + "x" + images.h() + "x" + images.w()
                     + " images: " + e.getMessage());
         }
+        NativeRuntime.useBlasThreadsFor(arch);
         LoadReport report;
         try {
             report = WeightLoader.load(model.module(), tensors, strict);

@@ -40,6 +40,36 @@ public final class NativeRuntime {
         init(defaultThreads());
     }
 
+    /**
+     * Sets OpenBLAS's thread count for a model. A libtorch matmul is one BLAS call that libtorch does not split over
+     * its own threads, so one BLAS thread leaves the other cores idle while a transformer's Linear layers run; conv
+     * nets spend their time in libtorch's own parallel kernels, where extra BLAS threads only compete (measured,
+     * 2 threads, batch 64: vit_tiny step 1922 -> 1309 ms with 2 BLAS threads; cnn-small 32 -> 45 ms, resnet18 no
+     * gain). So: ViTs get as many BLAS threads as libtorch has, everything else one. ROBUSTIFY_BLAS_THREADS
+     * overrides both.
+     */
+    public static synchronized void useBlasThreadsFor(String architecture) {
+        ensure();
+        int n = blasThreadsOverride().orElse(architecture != null && architecture.startsWith("vit_") ? threads : 1);
+        org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(n);
+    }
+
+    private static java.util.OptionalInt blasThreadsOverride() {
+        String v = System.getenv("ROBUSTIFY_BLAS_THREADS");
+        if (v == null || v.isBlank()) {
+            return java.util.OptionalInt.empty();
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 1) {
+                return java.util.OptionalInt.of(n);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new RobustifyException("ROBUSTIFY_BLAS_THREADS must be an integer >= 1; got '" + v + "'");
+    }
+
     /** Idempotent; a later call with a different count only changes the thread counts. */
     public static synchronized void init(int requestedThreads) {
         if (requestedThreads < 1) {
@@ -47,9 +77,9 @@ public final class NativeRuntime {
         }
         if (!initialised) {
             // OpenBLAS starts its own threads, which torch.set_num_threads does not reach; beside libtorch's OpenMP
-            // threads they oversubscribe the cores (measured 145 -> 54 ms per step at batch 256). libtorch already
-            // parallelises around its BLAS calls, so one BLAS thread is right.
-            org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
+            // threads they oversubscribe the cores (measured 145 -> 54 ms per step at batch 256). One BLAS thread by
+            // default; matmul-bound models raise it with useBlasThreadsFor.
+            org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(blasThreadsOverride().orElse(1));
             Loader.load(RobustifyNative.class);
             if (!"0".equals(System.getenv("ROBUSTIFY_MALLOC_TUNING"))) {
                 // Keeps activation buffers on the heap between steps; with MALLOC_ARENA_MAX=1 (set by bin/robustify

@@ -72,6 +72,7 @@ public final class Trainer {
         ImageClassifier model = ModelZoo.create(config.model(),
                 new InputSpec(train.channels(), train.height(), train.width(), train.numClasses()),
                 config.modelOptions());
+        NativeRuntime.useBlasThreadsFor(config.model());
         List<String> frozen = Parameters.freeze(model.module(), config.freeze());
         TrainStep step = new TrainStep(model, AdamOptimizer.Kind.parse(config.optimizer()), config.learningRate(),
                 config.weightDecay());
