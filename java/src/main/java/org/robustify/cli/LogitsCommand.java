@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -33,6 +32,7 @@ import org.robustify.tensor.Preprocess;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -87,16 +87,8 @@ final class LogitsCommand implements Callable<Integer> {
             + "ImageNet's for 3 channels, Fashion-MNIST's for 1).")
     float[] std;
 
-    @Option(names = "--stem", paramLabel = "imagenet|cifar", description = "ResNet stem (default: cifar for "
-            + "images up to 64 px, else imagenet).")
-    String stem;
-
-    @Option(names = "--patch-size", defaultValue = "0", description = "ViT patch size (0: 16 for images of at "
-            + "least 128 px, else 4).")
-    int patchSize;
-
-    @Option(names = "--vit-depth", defaultValue = "0", description = "ViT block count (0: the architecture's).")
-    int vitDepth;
+    @Mixin
+    ArchitectureOptions architecture;
 
     @Option(names = "--batch-size", defaultValue = "64", description = "Images per forward pass.")
     int batchSize;
@@ -134,7 +126,7 @@ final class LogitsCommand implements Callable<Integer> {
         }
         ModelOptions options;
         try {
-            options = new ModelOptions(stem == null ? null : stem.toLowerCase(Locale.ROOT), patchSize, vitDepth);
+            options = architecture.toModelOptions();
         } catch (RobustifyException e) {
             throw usage(e.getMessage());
         }

@@ -6,13 +6,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import org.robustify.model.ModelOptions;
 import org.robustify.model.ModelZoo;
 import org.robustify.runtime.NativeRuntime;
 import org.robustify.train.TrainConfig;
 import org.robustify.train.Trainer;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true, showDefaultValues = true,
@@ -24,15 +24,8 @@ final class TrainCommand implements Callable<Integer> {
             completionCandidates = Models.class)
     String model;
 
-    @Option(names = "--stem", description = "ResNet stem: imagenet or cifar (default: cifar for images <= 64 px).")
-    String stem;
-
-    @Option(names = "--patch-size", defaultValue = "0", description = "ViT patch size (0: 4 for small images, "
-            + "16 from 128 px).")
-    int patchSize;
-
-    @Option(names = "--depth", defaultValue = "0", description = "ViT block count (0: the architecture's).")
-    int depth;
+    @Mixin
+    ArchitectureOptions architecture;
 
     @Option(names = "--epochs", defaultValue = "1", description = "Passes over the training set.")
     int epochs;
@@ -104,7 +97,7 @@ final class TrainCommand implements Callable<Integer> {
         int t = threads != null ? threads : NativeRuntime.defaultThreads();
         TrainConfig config = new TrainConfig(model, epochs, batchSize, lr, weightDecay, seed, t, limit, testLimit,
                 evalBatchSize, data, out, freeze, overwrite, optimizer, schedule, warmupSteps, checkpointEvery,
-                stopAfterSteps, resume, new ModelOptions(stem, patchSize, depth));
+                stopAfterSteps, resume, architecture.toModelOptions());
         Trainer.Summary s = new Trainer(config).run();
         if (s.stopped()) {
             System.out.printf(Locale.ROOT, "stopped after %d steps as asked; continue with --resume --out %s%n",
