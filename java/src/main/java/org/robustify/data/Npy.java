@@ -104,16 +104,7 @@ public final class Npy {
     /** Writes a float32 array (little-endian) atomically. */
     public static void writeFloat32(Path file, long[] shape, float[] data) {
         requireLength(shape, data.length);
-        write(file, "<f4", shape, 4, out -> {
-            ByteBuffer b = ByteBuffer.allocate(4 * 8192).order(ByteOrder.LITTLE_ENDIAN);
-            for (int i = 0; i < data.length; i++) {
-                b.putFloat(data[i]);
-                if (!b.hasRemaining() || i == data.length - 1) {
-                    out.write(b.array(), 0, b.position());
-                    b.clear();
-                }
-            }
-        });
+        writeLittleEndian(file, "<f4", shape, 4, data.length, (b, i) -> b.putFloat(data[i]));
     }
 
     /** Writes a uint8 array atomically. */
@@ -133,11 +124,22 @@ public final class Npy {
     /** Writes an int64 array (little-endian) atomically. */
     public static void writeInt64(Path file, long[] shape, long[] data) {
         requireLength(shape, data.length);
-        write(file, "<i8", shape, 8, out -> {
-            ByteBuffer b = ByteBuffer.allocate(8 * 4096).order(ByteOrder.LITTLE_ENDIAN);
-            for (int i = 0; i < data.length; i++) {
-                b.putLong(data[i]);
-                if (!b.hasRemaining() || i == data.length - 1) {
+        writeLittleEndian(file, "<i8", shape, 8, data.length, (b, i) -> b.putLong(data[i]));
+    }
+
+    /** Element i of a little-endian array: puts it into the buffer. */
+    private interface ElementWriter {
+        void put(ByteBuffer buffer, int i);
+    }
+
+    /** Streams {@code count} fixed-size little-endian elements through a 32 KiB buffer. */
+    private static void writeLittleEndian(Path file, String descr, long[] shape, int itemSize, int count,
+            ElementWriter element) {
+        write(file, descr, shape, itemSize, out -> {
+            ByteBuffer b = ByteBuffer.allocate(32 * 1024).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < count; i++) {
+                element.put(b, i);
+                if (b.remaining() < itemSize || i == count - 1) {
                     out.write(b.array(), 0, b.position());
                     b.clear();
                 }
