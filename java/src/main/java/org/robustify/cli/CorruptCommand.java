@@ -38,6 +38,7 @@ import org.robustify.util.Json;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -98,9 +99,8 @@ final class CorruptCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "256", description = "Images per native call.")
     int batchSize;
 
-    @Option(names = "--threads", description = "Threads for libtorch and the native core (default: cores, or "
-            + "$ROBUSTIFY_THREADS).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda.")
     String device;
@@ -163,9 +163,7 @@ final class CorruptCommand implements Callable<Integer> {
             };
             source = null; // described once loaded (the IDX header is inside the gzip stream)
         }
-        if (threads != null && threads < 1) {
-            throw usage("--threads must be >= 1; got " + threads);
-        }
+        threads.resolve();  // a bad count fails before any work
 
         // 2. Load the input (Fashion-MNIST problems are exit 1, as in `train`), then native start-up.
         byte[] pixels;
@@ -200,7 +198,7 @@ final class CorruptCommand implements Callable<Integer> {
         if (source.n() == 0) {
             throw usage("the input holds no images");
         }
-        NativeRuntime.init(threads != null ? threads : NativeRuntime.defaultThreads());
+        NativeRuntime.init(threads.resolve());
         if (dev.equals("cuda") && (NativeRuntime.cudaDeviceCount() == 0 || !NativeRuntime.cudaBackendLoaded()
                 || !torch.cuda_is_available())) {
             throw new RobustifyException("--device cuda: no usable GPU (driver devices: "

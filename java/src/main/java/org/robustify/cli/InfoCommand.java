@@ -14,6 +14,7 @@ import org.robustify.runtime.Versions;
 import org.robustify.util.Json;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "info", mixinStandardHelpOptions = true,
@@ -22,13 +23,12 @@ final class InfoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
-    @Option(names = "--threads", description = "Threads for libtorch and the native core (default: cores, or "
-            + "$ROBUSTIFY_THREADS).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Override
     public Integer call() {
-        NativeRuntime.init(threads != null ? threads : NativeRuntime.defaultThreads());
+        NativeRuntime.init(threads.resolve());
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("versions", Versions.all());
         Map<String, Object> t = new LinkedHashMap<>();

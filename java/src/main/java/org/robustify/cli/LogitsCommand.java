@@ -93,9 +93,8 @@ final class LogitsCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "64", description = "Images per forward pass.")
     int batchSize;
 
-    @Option(names = "--threads", description = "Threads for libtorch and the native core (default: cores, or "
-            + "$ROBUSTIFY_THREADS).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Option(names = "--out", required = true, paramLabel = "Y.npy", description = "Output logits, float32 N x K.")
     Path out;
@@ -118,9 +117,7 @@ final class LogitsCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw usage("--batch-size must be >= 1; got " + batchSize);
         }
-        if (threads != null && threads < 1) {
-            throw usage("--threads must be >= 1; got " + threads);
-        }
+        threads.resolve();  // a bad count fails before any work
         if (classes != null && classes < 2) {
             throw usage("--classes must be >= 2; got " + classes);
         }
@@ -148,7 +145,7 @@ final class LogitsCommand implements Callable<Integer> {
         int k = classes != null ? classes : classesFromWeights(tensors);
 
         // 2. Model and weights (a mismatch is a bad input too: exit 2).
-        NativeRuntime.init(threads != null ? threads : NativeRuntime.defaultThreads());
+        NativeRuntime.init(threads.resolve());
         ImageClassifier model;
         try {
             model = ModelZoo.create(arch, new InputSpec((int) images.c(), (int) images.h(), (int) images.w(), k),

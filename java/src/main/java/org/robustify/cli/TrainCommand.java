@@ -65,9 +65,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seeds initialisation and data order.")
     long seed;
 
-    @Option(names = "--threads", description = "Threads for libtorch and the native core (default: cores, or "
-            + "$ROBUSTIFY_THREADS).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Option(names = "--limit", defaultValue = "0", description = "Train on the first N images only (0 = all).")
     int limit;
@@ -94,7 +93,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int t = threads != null ? threads : NativeRuntime.defaultThreads();
+        int t = threads.resolve();
         TrainConfig config = new TrainConfig(model, epochs, batchSize, lr, weightDecay, seed, t, limit, testLimit,
                 evalBatchSize, data, out, freeze, overwrite, optimizer, schedule, warmupSteps, checkpointEvery,
                 stopAfterSteps, resume, architecture.toModelOptions());
