@@ -21,11 +21,22 @@ public final class Parameters {
 
     /** Parameters in registration order, keyed by their dotted names (e.g. "conv1.weight"). */
     public static Map<String, Tensor> named(Module m) {
+        return ownHandles(m.named_parameters(true));
+    }
+
+    /**
+     * The dict's tensors under their names, each as a handle of our own (sharing the storage and holding a
+     * reference): a dict item's value points into the dict, which the GC may free as soon as the caller drops it.
+     * Undefined tensors (absent optional buffers) are skipped.
+     */
+    public static Map<String, Tensor> ownHandles(StringTensorDict dict) {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        StringTensorDict dict = m.named_parameters(true);
         for (long i = 0; i < dict.size(); i++) {
             StringTensorDictItem item = dict.get(i);
-            out.put(item.key().getString(), item.value());
+            Tensor t = item.value();
+            if (t.defined()) {
+                out.put(item.key().getString(), new Tensor(t));
+            }
         }
         return out;
     }
@@ -91,13 +102,7 @@ public final class Parameters {
 
     /** Buffers (BatchNorm running statistics, ...) in registration order, keyed by their dotted names. */
     public static Map<String, Tensor> namedBuffers(Module m) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        StringTensorDict dict = m.named_buffers(true);
-        for (long i = 0; i < dict.size(); i++) {
-            StringTensorDictItem item = dict.get(i);
-            out.put(item.key().getString(), item.value());
-        }
-        return out;
+        return ownHandles(m.named_buffers(true));
     }
 
     /** Sets requires_grad on every parameter of {@code m} (e.g. freezing a whole model before unfreezing a part). */

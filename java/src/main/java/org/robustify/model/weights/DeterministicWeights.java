@@ -98,8 +98,8 @@ public final class DeterministicWeights {
      */
     public static int fill(Module module) {
         Map<String, Tensor> all = new LinkedHashMap<>();
-        collect(module.named_parameters(true), all);
-        collect(module.named_buffers(true), all);
+        all.putAll(org.robustify.model.Parameters.named(module));
+        all.putAll(org.robustify.model.Parameters.namedBuffers(module));
         try (NoGradGuard noGrad = new NoGradGuard()) {
             for (Map.Entry<String, Tensor> e : all.entrySet()) {
                 try (PointerScope scope = new PointerScope()) {
@@ -200,12 +200,5 @@ public final class DeterministicWeights {
             n = Math.multiplyExact(n, d);
         }
         return n;
-    }
-
-    private static void collect(StringTensorDict dict, Map<String, Tensor> into) {
-        for (long i = 0; i < dict.size(); i++) {
-            StringTensorDictItem item = dict.get(i);
-            into.put(item.key().getString(), item.value());
-        }
     }
 }

@@ -127,8 +127,8 @@ public final class WeightLoader {
     /** The module's parameters and buffers by recursive dotted name, in registration order. */
     public static Map<String, Tensor> targets(Module module) {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        add(out, module.named_parameters(true));
-        add(out, module.named_buffers(true));
+        out.putAll(org.robustify.model.Parameters.named(module));
+        out.putAll(org.robustify.model.Parameters.namedBuffers(module));
         return out;
     }
 
@@ -152,15 +152,5 @@ public final class WeightLoader {
             }
         }
         return false;
-    }
-
-    private static void add(Map<String, Tensor> out, StringTensorDict dict) {
-        for (long i = 0; i < dict.size(); i++) {
-            StringTensorDictItem item = dict.get(i);
-            Tensor t = item.value();
-            if (t.defined()) {
-                out.put(item.key().getString(), t);
-            }
-        }
     }
 }
