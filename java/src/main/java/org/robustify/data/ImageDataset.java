@@ -37,6 +37,19 @@ public record ImageDataset(String name, byte[] pixels, int[] labels, int height,
         return height * width * channels;
     }
 
+    /** Images {@code from} (inclusive) to {@code to} (exclusive), e.g. a held-out validation split. */
+    public ImageDataset slice(int from, int to) {
+        if (from < 0 || to > size() || from > to) {
+            throw new RobustifyException(name + ": slice " + from + ".." + to + " is outside 0.." + size());
+        }
+        if (from == 0 && to == size()) {
+            return this;
+        }
+        byte[] p = java.util.Arrays.copyOfRange(pixels, from * imageBytes(), to * imageBytes());
+        int[] l = java.util.Arrays.copyOfRange(labels, from, to);
+        return new ImageDataset(name + "[" + from + ":" + to + "]", p, l, height, width, channels, classNames);
+    }
+
     /** The first {@code limit} images (all if limit <= 0 or >= size). */
     public ImageDataset head(int limit) {
         if (limit <= 0 || limit >= size()) {

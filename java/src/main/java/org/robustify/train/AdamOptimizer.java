@@ -58,6 +58,24 @@ public final class AdamOptimizer {
     private final Map<String, State> state = new LinkedHashMap<>();
     private double lr;
 
+    /** Over the parameters of {@code module} that require gradients (the frozen ones are left out). */
+    public static AdamOptimizer forTrainable(org.bytedeco.pytorch.Module module, Kind kind, double lr,
+            double weightDecay) {
+        if (!(lr > 0)) {
+            throw new RobustifyException("--lr must be > 0; got " + lr);
+        }
+        if (weightDecay < 0) {
+            throw new RobustifyException("--weight-decay must be >= 0; got " + weightDecay);
+        }
+        Map<String, Tensor> trainable = new LinkedHashMap<>();
+        org.robustify.model.Parameters.named(module).forEach((name, t) -> {
+            if (t.requires_grad()) {
+                trainable.put(name, t);
+            }
+        });
+        return new AdamOptimizer(trainable, kind, lr, weightDecay);
+    }
+
     public AdamOptimizer(Map<String, Tensor> params, Kind kind, double lr, double weightDecay) {
         if (params.isEmpty()) {
             throw new RobustifyException("every parameter is frozen: nothing to train");

@@ -2,15 +2,10 @@ package org.robustify.train;
 
 import static org.bytedeco.pytorch.global.torch.cross_entropy;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.robustify.model.ImageClassifier;
-import org.robustify.model.Parameters;
 import org.robustify.runtime.Profiling;
-import org.robustify.runtime.RobustifyException;
 
 /**
  * One supervised optimisation step (cross-entropy, Adam or AdamW) over the model's trainable parameters. The
@@ -21,7 +16,6 @@ public final class TrainStep {
     public record Outcome(float loss, long correct) {}
 
     private final ImageClassifier model;
-    private final Map<String, Tensor> trainable; // our own references to the parameters the optimiser updates
     private final AdamOptimizer optimizer;
 
     public TrainStep(ImageClassifier model, double learningRate, double weightDecay) {
@@ -29,20 +23,8 @@ public final class TrainStep {
     }
 
     public TrainStep(ImageClassifier model, AdamOptimizer.Kind kind, double learningRate, double weightDecay) {
-        if (!(learningRate > 0)) {
-            throw new RobustifyException("--lr must be > 0; got " + learningRate);
-        }
-        if (weightDecay < 0) {
-            throw new RobustifyException("--weight-decay must be >= 0; got " + weightDecay);
-        }
         this.model = model;
-        this.trainable = new LinkedHashMap<>();
-        Parameters.named(model.module()).forEach((name, t) -> {
-            if (t.requires_grad()) {
-                trainable.put(name, t);
-            }
-        });
-        this.optimizer = new AdamOptimizer(trainable, kind, learningRate, weightDecay);
+        this.optimizer = AdamOptimizer.forTrainable(model.module(), kind, learningRate, weightDecay);
     }
 
     public Outcome step(Tensor images, Tensor labels) {

@@ -33,7 +33,8 @@ import org.robustify.util.Json;
 import org.robustify.util.ResidentMemory;
 
 /**
- * Supervised training on Fashion-MNIST: `robustify train`. Writes into the output folder
+ * The training loop of every command (`train`, `teacher`, `finetune`, `distill`) on Fashion-MNIST; what a step does
+ * is the {@link TrainingJob}'s. Writes into the output folder
  * <ul>
  * <li>{@code manifest.json}: provenance (config, seed, versions, data, commit), rewritten with the outcome;</li>
  * <li>{@code metrics.jsonl}: one JSON object per epoch;</li>
@@ -52,9 +53,16 @@ public final class Trainer {
     public static final String CHECKPOINT_INFO = ResumableCheckpoint.POINTER;
 
     private final TrainConfig config;
+    private final TrainingJob.Factory factory;
 
+    /** Plain supervised training ({@code robustify train}). */
     public Trainer(TrainConfig config) {
+        this(config, SupervisedJob.factory(SupervisedJob.Options.plain()));
+    }
+
+    public Trainer(TrainConfig config, TrainingJob.Factory factory) {
         this.config = config;
+        this.factory = factory;
     }
 
     /** Test accuracy and loss are NaN when the run stopped (--stop-after-steps) before finishing an epoch. */
@@ -63,21 +71,23 @@ public final class Trainer {
 
     public Summary run() {
         NativeRuntime.init(config.threads());
+        factory.validate();
         prepareOutput();
         Path dataDir = FashionMnist.resolveDir(config.dataDir());
-        ImageDataset train = FashionMnist.load(dataDir, FashionMnist.Split.TRAIN).head(config.trainLimit());
+        ImageDataset all = FashionMnist.load(dataDir, FashionMnist.Split.TRAIN);
+        int held = factory.heldOut();
+        if (held < 0 || held >= all.size()) {
+            throw new RobustifyException("cannot hold out " + held + " of the " + all.size() + " training images");
+        }
+        ImageDataset heldOut = all.slice(all.size() - held, all.size());
+        ImageDataset train = all.slice(0, all.size() - held).head(config.trainLimit());
         ImageDataset test = FashionMnist.load(dataDir, FashionMnist.Split.TEST).head(config.testLimit());
 
         torch.manual_seed(config.seed());
-        ImageClassifier model = ModelZoo.create(config.model(),
-                new InputSpec(train.channels(), train.height(), train.width(), train.numClasses()),
-                config.modelOptions());
+        TrainingJob job = factory.create(config, train, heldOut);
         NativeRuntime.useBlasThreadsFor(config.model());
-        List<String> frozen = Parameters.freeze(model.module(), config.freeze());
-        TrainStep step = new TrainStep(model, AdamOptimizer.Kind.parse(config.optimizer()), config.learningRate(),
-                config.weightDecay());
-        long trainable = Parameters.count(model.module(), true);
-        long total = Parameters.count(model.module(), false);
+        long trainable = Parameters.count(job.module(), true);
+        long total = Parameters.count(job.module(), false);
         int perEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
         LrSchedule schedule = new LrSchedule(config.schedule(), config.learningRate(), config.warmupSteps(),
                 (long) config.epochs() * perEpoch);
@@ -86,17 +96,19 @@ public final class Trainer {
         data.put("dataset", "fashion-mnist");
         data.put("dir", dataDir.toAbsolutePath().toString());
         data.put("train_images", train.size());
+        data.put("held_out_images", heldOut.size());
         data.put("test_images", test.size());
         data.put("normalisation", Map.of("mean", FashionMnist.MEAN, "std", FashionMnist.STD));
-        Map<String, Object> manifest = Provenance.manifest("train", config.asMap(), config.seed(), data);
-        manifest.put("parameters", Map.of("trainable", trainable, "total", total, "frozen", frozen));
+        Map<String, Object> manifest = Provenance.manifest(factory.command(), runConfig(), config.seed(), data);
+        manifest.put("parameters", Map.of("trainable", trainable, "total", total));
+        manifest.put("job", job.describe());
 
         TrainingState state = TrainingState.start();
         if (config.resume()) {
             ResumableCheckpoint.Found found = ResumableCheckpoint.loadLatest(config.out());
             checkResumable(found, schedule);
             state = TrainingState.fromJson(found.state(), found.dir().toString());
-            ResumableCheckpoint.restore(found.dir(), model.module(), step.optimizer());
+            ResumableCheckpoint.restore(found.dir(), job.module(), job.optimizer());
             keepMetricsUpTo(state.epoch());
             manifest.put("resumed_from", Map.of("checkpoint", config.out().relativize(found.dir()).toString(),
                     "global_step", state.globalStep(), "epoch", state.epoch(), "batch_in_epoch",
@@ -108,12 +120,12 @@ public final class Trainer {
         Provenance.write(config.out().resolve(MANIFEST), manifest);
 
         System.err.printf(Locale.ROOT, "training %s on %d images (%d trainable of %d parameters), %d threads%n",
-                config.model(), train.size(), trainable, total, NativeRuntime.threads());
+                job.architecture(), train.size(), trainable, total, NativeRuntime.threads());
         long steps = state.globalStep();
         double trainSeconds = state.trainSeconds();
         Evaluation.Result last = null;
         boolean stopped = false;
-        model.module().train(true);
+        job.module().train(true);
         for (int epoch = state.epoch(); epoch < config.epochs() && !stopped; epoch++) {
             boolean continuing = epoch == state.epoch();
             int index = continuing ? state.batchInEpoch() : 0;
@@ -127,10 +139,8 @@ public final class Trainer {
                         config.epochs()), loader.batchesPerEpoch());
                 for (Batch b : loader) {
                     try (PointerScope scope = new PointerScope()) {
-                        step.optimizer().setLearningRate(schedule.lr(steps));
-                        Tensor x = BatchTensors.images(b, FashionMnist.MEAN, FashionMnist.STD);
-                        Tensor y = BatchTensors.labels(b);
-                        TrainStep.Outcome o = step.step(x, y);
+                        job.optimizer().setLearningRate(schedule.lr(steps));
+                        TrainingJob.StepOutcome o = job.step(b, epoch, steps);
                         if (!Float.isFinite(o.loss())) {
                             throw new RobustifyException("training diverged: loss is " + o.loss() + " at epoch "
                                     + (epoch + 1) + " step " + (index + 1) + "; lower --lr");
@@ -147,7 +157,7 @@ public final class Trainer {
                     stopped = config.stopAfterSteps() > 0 && steps >= config.stopAfterSteps();
                     if (stopped || (config.checkpointEvery() > 0 && steps % config.checkpointEvery() == 0)) {
                         double seconds = trainSeconds + (System.nanoTime() - start) / 1e9;
-                        saveCheckpoint(model, step, schedule, manifest, new TrainingState(steps, epoch, index,
+                        saveCheckpoint(job, schedule, manifest, new TrainingState(steps, epoch, index,
                                 lossSum, correct, seen, seconds), Map.of());
                     }
                     if (stopped) {
@@ -161,7 +171,7 @@ public final class Trainer {
             if (stopped) {
                 break;
             }
-            last = Evaluation.evaluate(model, test, config.evalBatchSize(), FashionMnist.MEAN, FashionMnist.STD);
+            last = Evaluation.evaluate(job.evaluated(), test, config.evalBatchSize(), FashionMnist.MEAN, FashionMnist.STD);
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("epoch", epoch + 1);
             metrics.put("steps", steps);
@@ -173,8 +183,8 @@ public final class Trainer {
             metrics.put("images_per_second", seen / epochSeconds);
             metrics.put("rss_bytes", ResidentMemory.bytes());
             appendLine(config.out().resolve(METRICS), Json.line(metrics));
-            Checkpoint.save(model.module(), config.out().resolve(WEIGHTS));
-            saveCheckpoint(model, step, schedule, manifest,
+            Checkpoint.save(job.module(), config.out().resolve(WEIGHTS));
+            saveCheckpoint(job, schedule, manifest,
                     new TrainingState(steps, epoch + 1, 0, 0, 0, 0, trainSeconds),
                     Map.of("weights", WEIGHTS, "metrics", metrics));
             System.err.printf(Locale.ROOT, "epoch %d: train loss %.4f acc %.4f | test loss %.4f acc %.4f | %.1f s%n",
@@ -184,20 +194,30 @@ public final class Trainer {
         }
         Summary summary = new Summary(last == null ? Double.NaN : last.accuracy(),
                 last == null ? Double.NaN : last.meanLoss(), trainSeconds, steps, trainable, total, stopped);
+        if (!stopped) {
+            manifest.putAll(job.finish(config.out()));
+        }
         manifest.put("status", stopped ? "stopped" : "completed");
         manifest.put("result", summary);
         Provenance.write(config.out().resolve(MANIFEST), manifest);
         return summary;
     }
 
-    private void saveCheckpoint(ImageClassifier model, TrainStep step, LrSchedule schedule,
+    /** The recorded configuration: the loop's settings plus the job's under "job". */
+    private Map<String, Object> runConfig() {
+        Map<String, Object> m = new LinkedHashMap<>(config.asMap());
+        m.put("job", factory.options());
+        return m;
+    }
+
+    private void saveCheckpoint(TrainingJob job, LrSchedule schedule,
             Map<String, Object> runManifest, TrainingState state, Map<String, Object> pointerExtra) {
         Map<String, Object> s = new LinkedHashMap<>(state.asMap());
-        s.put("architecture", config.model());
+        s.put("architecture", job.architecture());
         s.put("scheduler", schedule.describe(state.globalStep()));
         Map<String, Object> opt = new LinkedHashMap<>();
-        opt.put("kind", step.optimizer().kind().label());
-        opt.put("lr", step.optimizer().learningRate());
+        opt.put("kind", job.optimizer().kind().label());
+        opt.put("lr", job.optimizer().learningRate());
         opt.put("weight_decay", config.weightDecay());
         opt.put("betas", List.of(AdamOptimizer.BETA1, AdamOptimizer.BETA2));
         opt.put("eps", AdamOptimizer.EPS);
@@ -206,15 +226,15 @@ public final class Trainer {
         s.put("data_order", Map.of("seed", config.seed(), "epoch", state.epoch(), "batch_in_epoch",
                 state.batchInEpoch(), "rule", "BatchLoader.permutation(size, seed, epoch)"));
         s.put("rng", Map.of("torch_cpu_generator", ResumableCheckpoint.RNG));
-        s.put("config", config.asMap());
+        s.put("config", runConfig());
         Map<String, Object> manifest = new LinkedHashMap<>(runManifest);
         manifest.put("status", "checkpoint");
         manifest.put("checkpoint", state.asMap());
         Map<String, Object> pointer = new LinkedHashMap<>();
-        pointer.put("architecture", config.model());
+        pointer.put("architecture", job.architecture());
         pointer.put("steps", state.globalStep());
         pointer.putAll(pointerExtra);
-        ResumableCheckpoint.save(config.out(), state.globalStep(), model.module(), step.optimizer(), s, manifest,
+        ResumableCheckpoint.save(config.out(), state.globalStep(), job.module(), job.optimizer(), s, manifest,
                 pointer);
     }
 
@@ -224,7 +244,7 @@ public final class Trainer {
         JsonNode now;
         try {
             // Through text, as the saved one was: numbers then compare by value (11 as int == 11 as long).
-            now = Json.MAPPER.readTree(Json.line(config.asMap()));
+            now = Json.MAPPER.readTree(Json.line(runConfig()));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -99,7 +99,7 @@ class CliTest {
         assertEquals("completed", manifest.get("status").asText());
         assertEquals(3, manifest.get("seed").asInt());
         assertEquals(640, manifest.at("/data/train_images").asInt());
-        assertTrue(manifest.at("/parameters/frozen").toString().contains("conv1.weight"));
+        assertTrue(manifest.at("/job/parameters/frozen_by_glob").toString().contains("conv1.weight"));
         assertTrue(manifest.has("git_commit"));
         assertTrue(manifest.at("/versions/native_core").asText().length() > 0);
         assertTrue(Files.size(out.resolve("model.pt")) > 1000);

@@ -94,6 +94,18 @@ public final class FreezeReport {
         return out;
     }
 
+    /** For manifests: totals, the trainable fraction and per group trainable/total counts. */
+    public Map<String, Object> asMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("trainable", trainable);
+        m.put("total", total);
+        m.put("fraction", fraction());
+        Map<String, Object> g = new LinkedHashMap<>();
+        groups.forEach((name, group) -> g.put(name, Map.of("trainable", group.trainable(), "total", group.total())));
+        m.put("groups", g);
+        return m;
+    }
+
     /** A small table: one row per group, then the total with the trainable percentage. */
     @Override
     public String toString() {
