@@ -146,23 +146,45 @@ public final class BranchedModel extends Module implements ImageClassifier {
         Tensor trunk;
         Tensor orig;
         try (NoGradGuard noGrad = new NoGradGuard()) {
-            trunk = original.stem(images);
-            for (int i = 0; i < start; i++) {
-                trunk = original.block(i, trunk);
-            }
+            trunk = trunk(images);
             Tensor h = trunk;
             for (int i = start; i < original.numBlocks(); i++) {
                 h = original.block(i, h);
             }
             orig = original.head(original.pool(h));
         }
+        Tensor features = branchFrom(trunk);
+        return new BranchLogits(orig, clean.forward(features), robust.forward(features));
+    }
+
+    /**
+     * [N, featureDim] features the clean and robust heads see (for probes of the robust branch's representation);
+     * with autograd through the branch when it is enabled.
+     */
+    public Tensor branchFeatures(Tensor images) {
+        keepOriginalFrozen();
+        Tensor trunk;
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            trunk = trunk(images);
+        }
+        return branchFrom(trunk);
+    }
+
+    private Tensor trunk(Tensor images) {
+        Tensor h = original.stem(images);
+        for (int i = 0; i < start; i++) {
+            h = original.block(i, h);
+        }
+        return h;
+    }
+
+    private Tensor branchFrom(Tensor trunk) {
         Tensor h = trunk;
         for (int i = start; i < original.numBlocks(); i++) {
             UnaryOperator<Tensor> copy = branch.forwardOf(i);
             h = copy != null ? copy.apply(h) : original.block(i, h);
         }
-        Tensor features = norm != null ? norm.forward(h).select(1, 0) : original.pool(h);
-        return new BranchLogits(orig, clean.forward(features), robust.forward(features));
+        return norm != null ? norm.forward(h).select(1, 0) : original.pool(h);
     }
 
     /** The clean head's logits (the single-head view for plain evaluation; head selection lives elsewhere). */
