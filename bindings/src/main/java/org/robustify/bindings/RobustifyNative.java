@@ -20,7 +20,8 @@ import org.bytedeco.javacpp.annotation.Platform;
  * <p>This class deliberately does not inherit the PyTorch preset: the ABI is raw pointers, so the binding needs no
  * libtorch headers and is independent of the libtorch version.
  */
-@Platform(include = {"robustify/robustify.h", "robustify/distill.h", "robustify/corrupt.h"}, link = "robustify")
+@Platform(include = {"robustify/robustify.h", "robustify/distill.h", "robustify/corrupt.h", "robustify/augment.h"},
+        link = "robustify")
 @NoException
 public final class RobustifyNative {
     static {
@@ -277,4 +278,132 @@ public final class RobustifyNative {
             @Const RfyCorruptOptions options, int path, @Cast("int64_t*") LongPointer bytes);
     public static native @Cast("rfy_status") int rfy_corrupt_images(@Const RfyCorruptBatch batch,
             @Const RfyCorruptOptions options, int path, @Cast("rfy_cuda_stream") Pointer stream);
+
+    // robustify/augment.h
+    public static final int RFY_AUGMENT_OP_COUNT = 13;
+    public static final int RFY_AUGMENT_OPS_AUGMIX = 0x1FF;
+    public static final int RFY_AUGMENT_OPS_ALL = 0x1FFF;
+
+    /** {@code rfy_augmix_options} (robustify/augment.h). */
+    @Name("rfy_augmix_options")
+    public static class RfyAugMixOptions extends Pointer {
+        static {
+            Loader.load();
+        }
+
+        public RfyAugMixOptions() {
+            super((Pointer) null);
+            allocate();
+        }
+
+        public RfyAugMixOptions(Pointer p) {
+            super(p);
+        }
+
+        private native void allocate();
+
+        public native @Cast("uint64_t") long seed();
+        public native RfyAugMixOptions seed(long v);
+        public native int width();
+        public native RfyAugMixOptions width(int v);
+        public native int depth();
+        public native RfyAugMixOptions depth(int v);
+        public native int severity();
+        public native RfyAugMixOptions severity(int v);
+        public native float alpha();
+        public native RfyAugMixOptions alpha(float v);
+        public native int all_ops();
+        public native RfyAugMixOptions all_ops(int v);
+        public native @Cast("uint32_t") int ops();
+        public native RfyAugMixOptions ops(int v);
+        public native @Cast("int64_t") long reserved(int i);
+        public native RfyAugMixOptions reserved(int i, long v);
+    }
+
+    /** {@code rfy_augment_batch} (robustify/augment.h): host arrays and descriptors, all borrowed. */
+    @Name("rfy_augment_batch")
+    public static class RfyAugmentBatch extends Pointer {
+        static {
+            Loader.load();
+        }
+
+        public RfyAugmentBatch() {
+            super((Pointer) null);
+            allocate();
+        }
+
+        public RfyAugmentBatch(Pointer p) {
+            super(p);
+        }
+
+        private native void allocate();
+
+        public native @Const RfyTensor src();
+        public native RfyAugmentBatch src(RfyTensor t);
+        public native @Const RfyTensor dst();
+        public native RfyAugmentBatch dst(RfyTensor t);
+        public native @Cast("const int64_t*") LongPointer sample_ids();
+        public native RfyAugmentBatch sample_ids(@Cast("const int64_t*") LongPointer p);
+        public native int view();
+        public native RfyAugmentBatch view(int v);
+        public native int reserved0();
+        public native RfyAugmentBatch reserved0(int v);
+        public native @Const RfyTensor workspace();
+        public native RfyAugmentBatch workspace(RfyTensor t);
+    }
+
+    public static native void rfy_augmix_default_options(RfyAugMixOptions options);
+    public static native @Cast("const char*") String rfy_augment_op_name(int op);
+    public static native @Cast("rfy_status") int rfy_augmix_workspace_size(@Const RfyAugmentBatch batch,
+            @Const RfyAugMixOptions options, int path, @Cast("int64_t*") LongPointer bytes);
+    public static native @Cast("rfy_status") int rfy_augmix_images(@Const RfyAugmentBatch batch,
+            @Const RfyAugMixOptions options, int path, @Cast("rfy_cuda_stream") Pointer stream);
+    public static native @Cast("rfy_status") int rfy_augment_op_workspace_size(@Const RfyAugmentBatch batch, int path,
+            @Cast("int64_t*") LongPointer bytes);
+    public static native @Cast("rfy_status") int rfy_augment_op_images(@Const RfyAugmentBatch batch, int op,
+            double value, int path, @Cast("rfy_cuda_stream") Pointer stream);
+
+    /** {@code rfy_pixmix_options} (robustify/augment.h). */
+    @Name("rfy_pixmix_options")
+    public static class RfyPixMixOptions extends Pointer {
+        static {
+            Loader.load();
+        }
+
+        public RfyPixMixOptions() {
+            super((Pointer) null);
+            allocate();
+        }
+
+        public RfyPixMixOptions(Pointer p) {
+            super(p);
+        }
+
+        private native void allocate();
+
+        public native @Cast("uint64_t") long seed();
+        public native RfyPixMixOptions seed(long v);
+        public native int k();
+        public native RfyPixMixOptions k(int v);
+        public native float beta();
+        public native RfyPixMixOptions beta(float v);
+        public native int severity();
+        public native RfyPixMixOptions severity(int v);
+        public native int all_ops();
+        public native RfyPixMixOptions all_ops(int v);
+        public native @Cast("uint32_t") int ops();
+        public native RfyPixMixOptions ops(int v);
+        public native int reserved0();
+        public native RfyPixMixOptions reserved0(int v);
+        public native @Const RfyTensor mixing_pictures();
+        public native RfyPixMixOptions mixing_pictures(RfyTensor t);
+        public native @Cast("int64_t") long reserved(int i);
+        public native RfyPixMixOptions reserved(int i, long v);
+    }
+
+    public static native void rfy_pixmix_default_options(RfyPixMixOptions options);
+    public static native @Cast("rfy_status") int rfy_pixmix_workspace_size(@Const RfyAugmentBatch batch,
+            @Const RfyPixMixOptions options, int path, @Cast("int64_t*") LongPointer bytes);
+    public static native @Cast("rfy_status") int rfy_pixmix_images(@Const RfyAugmentBatch batch,
+            @Const RfyPixMixOptions options, int path, @Cast("rfy_cuda_stream") Pointer stream);
 }

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code bin/robustify}. */
 @Command(name = "robustify", mixinStandardHelpOptions = true, versionProvider = RobustifyCli.Version.class,
         description = "Measure how vision models break under real-world shifts, and make them robust cheaply.",
-        subcommands = {InfoCommand.class, TrainCommand.class, WiseCommand.class, PredictCommand.class,
+        subcommands = {InfoCommand.class, DemoCommand.class, TrainCommand.class, TeacherCommand.class,
+            DistillCommand.class, FinetuneCommand.class, WiseCommand.class, PredictCommand.class,
             TransferCommand.class, CorruptCommand.class, LogitsCommand.class,
             CommandLine.HelpCommand.class})
 public final class RobustifyCli implements Runnable {
