@@ -11,6 +11,7 @@
 #include "core/tensor_check.h"
 #include "cuda/cuda_check.h"
 #include "robustify/augment.h"
+#include "robustify/robustify_cuda.h"
 
 namespace rfy::cuda {
 namespace {

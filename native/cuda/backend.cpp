@@ -26,6 +26,9 @@ extern "C" RFY_API const rfy_cuda_backend_v1* rfy_cuda_backend_get_v1(void) {
       &rfy_cuda_normalize_images,
       &rfy_cuda_distill_loss,
       &rfy_cuda_corrupt_images,
+      &rfy_cuda_augmix_images,
+      &rfy_cuda_pixmix_images,
+      &rfy_cuda_augment_op_images,
   };
   return &table;
 }

@@ -28,7 +28,7 @@ extern "C" {
 
 /* ABI version: MAJOR changes break callers; MINOR adds entry points. */
 #define RFY_ABI_VERSION_MAJOR 0
-#define RFY_ABI_VERSION_MINOR 2
+#define RFY_ABI_VERSION_MINOR 3
 
 typedef enum rfy_status {
   RFY_OK = 0,

@@ -7,6 +7,7 @@
 #ifndef ROBUSTIFY_ROBUSTIFY_CUDA_H
 #define ROBUSTIFY_ROBUSTIFY_CUDA_H
 
+#include "robustify/augment.h"
 #include "robustify/corrupt.h"
 #include "robustify/distill.h"
 #include "robustify/robustify.h"
@@ -29,6 +30,19 @@ RFY_API rfy_status rfy_cuda_distill_loss(const rfy_distill_pair* pairs, int32_t 
 /* See rfy_corrupt_images (robustify/corrupt.h). Images and workspace must be CUDA tensors on the current device. */
 RFY_API rfy_status rfy_cuda_corrupt_images(const rfy_corrupt_batch* batch, const rfy_corrupt_options* options,
                                            rfy_cuda_stream stream);
+
+/* See rfy_augmix_images (robustify/augment.h). Images and workspace must be CUDA tensors on the current device. */
+RFY_API rfy_status rfy_cuda_augmix_images(const rfy_augment_batch* batch, const rfy_augmix_options* options,
+                                          rfy_cuda_stream stream);
+
+/* See rfy_pixmix_images (robustify/augment.h). Images, mixing pictures and workspace must be CUDA tensors on the
+ * current device. */
+RFY_API rfy_status rfy_cuda_pixmix_images(const rfy_augment_batch* batch, const rfy_pixmix_options* options,
+                                          rfy_cuda_stream stream);
+
+/* See rfy_augment_op_images (robustify/augment.h). Images and workspace must be CUDA tensors on the current device. */
+RFY_API rfy_status rfy_cuda_augment_op_images(const rfy_augment_batch* batch, int32_t op, double value,
+                                              rfy_cuda_stream stream);
 
 #ifdef __cplusplus
 }

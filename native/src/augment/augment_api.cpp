@@ -1,5 +1,3 @@
-#include <dlfcn.h>
-
 #include "augment/augment_cpu.h"
 #include "augment/plan.h"
 #include "core/cuda_backend.h"
@@ -19,24 +17,12 @@ void require_path(int32_t path) {
                "path must be RFY_PATH_FAST (0) or RFY_PATH_REFERENCE (1); got ", path);
 }
 
-using augmix_fn = rfy_status (*)(const rfy_augment_batch*, const rfy_augmix_options*, rfy_cuda_stream);
-using pixmix_fn = rfy_status (*)(const rfy_augment_batch*, const rfy_pixmix_options*, rfy_cuda_stream);
-using op_fn = rfy_status (*)(const rfy_augment_batch*, int32_t, double, rfy_cuda_stream);
-
-// The augment entry points of the loaded CUDA backend, found by name in the library that provides its table
-// (the backend table predates this family).
-void* cuda_entry(const char* symbol) {
+// The loaded CUDA backend, checked to carry the augment family (ABI 0.3).
+const rfy_cuda_backend_v1& augment_backend(const char* entry) {
   const auto& backend = rfy::cuda_backend();
-  Dl_info info{};
-  void* fn = nullptr;
-  if (dladdr(reinterpret_cast<void*>(backend.device_count), &info) != 0 && info.dli_fname != nullptr) {
-    if (void* handle = dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD)) {
-      fn = dlsym(handle, symbol);
-      dlclose(handle);  // RTLD_NOLOAD took a reference; the backend itself stays loaded
-    }
-  }
-  if (!fn) rfy::fail(RFY_ERR_NO_CUDA, "the loaded CUDA backend has no ", symbol, " (rebuild robustify_cuda)");
-  return fn;
+  rfy::require(backend.abi_minor >= 3, "the loaded CUDA backend predates ", entry, " (ABI 0.", backend.abi_minor,
+               "; rebuild robustify_cuda)");
+  return backend;
 }
 
 }  // namespace
@@ -73,8 +59,7 @@ RFY_API rfy_status rfy_augmix_images(const rfy_augment_batch* batch, const rfy_a
     const rfy::augment::Plan plan = rfy::augment::make_augmix_plan(batch, options, true);
     if (plan.cuda) {
       rfy::require(path == RFY_PATH_FAST, "RFY_PATH_REFERENCE runs on CPU tensors only");
-      auto fn = reinterpret_cast<augmix_fn>(cuda_entry("rfy_cuda_augmix_images"));
-      rfy::check_backend(fn(batch, options, stream));
+      rfy::check_backend(augment_backend("rfy_augmix_images").augmix_images(batch, options, stream));
       return;
     }
     rfy::ScopedRange range(path == RFY_PATH_REFERENCE ? "rfy_augmix_images/cpu-reference" : "rfy_augmix_images/cpu");
@@ -107,8 +92,7 @@ RFY_API rfy_status rfy_pixmix_images(const rfy_augment_batch* batch, const rfy_p
     const rfy::augment::Plan plan = rfy::augment::make_pixmix_plan(batch, options, true);
     if (plan.cuda) {
       rfy::require(path == RFY_PATH_FAST, "RFY_PATH_REFERENCE runs on CPU tensors only");
-      auto fn = reinterpret_cast<pixmix_fn>(cuda_entry("rfy_cuda_pixmix_images"));
-      rfy::check_backend(fn(batch, options, stream));
+      rfy::check_backend(augment_backend("rfy_pixmix_images").pixmix_images(batch, options, stream));
       return;
     }
     rfy::ScopedRange range(path == RFY_PATH_REFERENCE ? "rfy_pixmix_images/cpu-reference" : "rfy_pixmix_images/cpu");
@@ -132,8 +116,7 @@ RFY_API rfy_status rfy_augment_op_images(const rfy_augment_batch* batch, int32_t
     const rfy::augment::Plan plan = rfy::augment::make_op_plan(batch, op, value, true);
     if (plan.cuda) {
       rfy::require(path == RFY_PATH_FAST, "RFY_PATH_REFERENCE runs on CPU tensors only");
-      auto fn = reinterpret_cast<op_fn>(cuda_entry("rfy_cuda_augment_op_images"));
-      rfy::check_backend(fn(batch, op, value, stream));
+      rfy::check_backend(augment_backend("rfy_augment_op_images").augment_op_images(batch, op, value, stream));
       return;
     }
     rfy::augment::run_cpu(plan, *batch, path);

@@ -2,6 +2,7 @@
 // loads the backend with dlopen only when asked (rfy_cuda_backend_load), so CPU-only hosts never touch CUDA.
 #pragma once
 
+#include "robustify/augment.h"
 #include "robustify/corrupt.h"
 #include "robustify/distill.h"
 #include "robustify/robustify.h"
@@ -20,6 +21,12 @@ typedef struct rfy_cuda_backend_v1 {
                              rfy_cuda_stream stream);
   rfy_status (*corrupt_images)(const rfy_corrupt_batch* batch, const rfy_corrupt_options* options,
                                rfy_cuda_stream stream);
+  // ABI 0.3: the augment family (AugMix, PixMix, single ops).
+  rfy_status (*augmix_images)(const rfy_augment_batch* batch, const rfy_augmix_options* options,
+                              rfy_cuda_stream stream);
+  rfy_status (*pixmix_images)(const rfy_augment_batch* batch, const rfy_pixmix_options* options,
+                              rfy_cuda_stream stream);
+  rfy_status (*augment_op_images)(const rfy_augment_batch* batch, int32_t op, double value, rfy_cuda_stream stream);
 } rfy_cuda_backend_v1;
 
 #define RFY_CUDA_BACKEND_SYMBOL "rfy_cuda_backend_get_v1"

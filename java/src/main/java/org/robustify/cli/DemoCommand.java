@@ -25,6 +25,26 @@ final class DemoCommand implements Callable<Integer> {
             + "head).")
     boolean ablations;
 
+    @Option(names = "--teacher", paramLabel = "MODEL", description = "Teacher architecture (ablation: teacher size; "
+            + "default: the plan's).")
+    String teacher;
+
+    @Option(names = "--teacher-epochs", description = "Teacher epochs (default: the plan's).")
+    Integer teacherEpochs;
+
+    @Option(names = "--tune", paramLabel = "SPEC", description = "Blocks the method's branch copies (ablation: "
+            + "different k; default: the plan's).")
+    String tune;
+
+    @Option(names = "--distill-epochs", description = "Distillation epochs (default: the plan's).")
+    Integer distillEpochs;
+
+    @Option(names = "--finetune-epochs", description = "AugMix complete fine-tuning epochs (default: the plan's).")
+    Integer finetuneEpochs;
+
+    @Option(names = "--suite-images", description = "Test images of the corruption suite (default: the plan's).")
+    Integer suiteImages;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (every stage's run "
             + "folder, the evaluations and the results).")
     Path out;
@@ -45,6 +65,20 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         DemoPlan plan = quick ? DemoPlan.quick() : DemoPlan.full();
+        if (teacher != null || teacherEpochs != null) {
+            plan = plan.withTeacher(teacher != null ? teacher : plan.teacher(),
+                    teacherEpochs != null ? teacherEpochs : plan.teacherEpochs());
+        }
+        if (tune != null || distillEpochs != null) {
+            plan = plan.withTune(tune != null ? tune : plan.tune(),
+                    distillEpochs != null ? distillEpochs : plan.distillEpochs());
+        }
+        if (finetuneEpochs != null) {
+            plan = plan.withFinetuneEpochs(finetuneEpochs);
+        }
+        if (suiteImages != null) {
+            plan = plan.withSuiteImages(suiteImages);
+        }
         Map<String, Object> r = new Demo(plan, out, cache != null ? cache : defaultCache(), data, seed,
                 threads.resolve(), ablations).run();
         System.out.printf(Locale.ROOT, "demo (%s) done in %.0f s: see %s, %s and %s in %s%n", plan.name(),

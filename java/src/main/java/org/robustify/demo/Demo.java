@@ -165,7 +165,10 @@ public final class Demo {
         RunPredictor p = RunPredictor.open(runModel, spec, runModel.isBranched() ? policy : null, null);
         long trainable = trained.trainable();
         long total = trained.total();
-        if (Files.isRegularFile(suiteFile) && Files.isRegularFile(cleanFile)) {
+        // An evaluation is reused only for the very run it measured (a rerun with other options retrains the stage).
+        String runCreated = runModel.manifest().path("created").asText();
+        if (Files.isRegularFile(suiteFile) && Files.isRegularFile(cleanFile)
+                && readJson(cleanFile).path("run_created").asText().equals(runCreated)) {
             System.err.println(key + ": reusing " + suiteFile);
             JsonNode clean = readJson(cleanFile);
             return new DemoModel(key, label, description, seconds, parts, trainable, total,
@@ -190,6 +193,8 @@ public final class Demo {
         }
         suite.write(suiteFile);
         Map<String, Object> c = new LinkedHashMap<>();
+        c.put("run", run.toString());
+        c.put("run_created", runCreated);
         c.put("accuracy", clean.accuracy());
         c.put("images", test.size());
         c.put("routing", routing);
@@ -206,18 +211,23 @@ public final class Demo {
         return r.isMissingNode() || r.isNull() ? null : Json.MAPPER.convertValue(r, Map.class);
     }
 
+    @SuppressWarnings("unchecked")
     private Map<String, Object> transfer(Path methodRun, Path data) {
         Path file = out.resolve("eval").resolve("transfer.json");
-        if (Files.isRegularFile(file)) {
+        RunModel run = RunModel.read(methodRun);
+        String runCreated = run.manifest().path("created").asText();
+        if (Files.isRegularFile(file) && readJson(file).path("run_created").asText().equals(runCreated)) {
             return Json.MAPPER.convertValue(readJson(file), Map.class);
         }
         ImageDataset train = TransferTasks.fashionGroups(FashionMnist.load(data, FashionMnist.Split.TRAIN))
                 .head(Math.min(10_000, plan.trainImages()));
         ImageDataset test = TransferTasks.fashionGroups(FashionMnist.load(data, FashionMnist.Split.TEST));
-        BranchedModel model = RunModel.read(methodRun).buildBranched(new InputSpec(train.channels(), train.height(),
+        BranchedModel model = run.buildBranched(new InputSpec(train.channels(), train.height(),
                 train.width(), FashionMnist.CLASSES.size()));
         Map<String, Object> r = TransferProbe.run("fashion-mnist groups (tops, bottoms, footwear, bags)", model, train,
                 test, FashionMnist.MEAN, FashionMnist.STD, LinearProbe.Options.defaults()).asMap();
+        r = new LinkedHashMap<>(r);
+        r.put("run_created", runCreated);
         AtomicFiles.writeString(file, Json.pretty(r) + "\n");
         return r;
     }

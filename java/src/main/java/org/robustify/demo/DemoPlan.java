@@ -24,6 +24,26 @@ public record DemoPlan(String name, String student, int studentEpochs, String te
         return new DemoPlan("quick", "resnet18", 2, "cnn-small", 2, 1, "last:2", 1, 16_000, 1_000, 500, 128, 0.5);
     }
 
+    public DemoPlan withTeacher(String model, int epochs) {
+        return new DemoPlan(name, student, studentEpochs, model, epochs, distillEpochs, tune, finetuneEpochs,
+                trainImages, calibrationImages, suiteImages, batchSize, wiseAlpha);
+    }
+
+    public DemoPlan withTune(String spec, int epochs) {
+        return new DemoPlan(name, student, studentEpochs, teacher, teacherEpochs, epochs, spec, finetuneEpochs,
+                trainImages, calibrationImages, suiteImages, batchSize, wiseAlpha);
+    }
+
+    public DemoPlan withFinetuneEpochs(int epochs) {
+        return new DemoPlan(name, student, studentEpochs, teacher, teacherEpochs, distillEpochs, tune, epochs,
+                trainImages, calibrationImages, suiteImages, batchSize, wiseAlpha);
+    }
+
+    public DemoPlan withSuiteImages(int images) {
+        return new DemoPlan(name, student, studentEpochs, teacher, teacherEpochs, distillEpochs, tune,
+                finetuneEpochs, trainImages, calibrationImages, images, batchSize, wiseAlpha);
+    }
+
     public Map<String, Object> asMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", name);

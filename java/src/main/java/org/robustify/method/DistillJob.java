@@ -149,8 +149,8 @@ public final class DistillJob implements TrainingJob {
             Tensor xa = views.augmented(settings.augmenter(), epoch, 0);
             long n = batch.size();
             optimizer.zeroGrad();
-            BranchLogits all = model.forwardAll(torch.cat(new TensorVector(x, xa)));
-            Tensor orig = all.orig().narrow(0, 0, n);
+            BranchLogits all = model.forwardAll(torch.cat(new TensorVector(x, xa)), n);
+            Tensor orig = all.orig();
             Tensor cleanLogits = settings.singleHead() ? all.robust().narrow(0, 0, n) : all.clean().narrow(0, 0, n);
             Tensor robustLogits = all.robust().narrow(0, n, n);
             Tensor teacherLogits;

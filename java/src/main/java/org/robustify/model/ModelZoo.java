@@ -9,7 +9,7 @@ import org.robustify.runtime.RobustifyException;
 
 /** Builds models by zoo name. ResNets and ViTs use timm's parameter names, so timm weights load into them. */
 public final class ModelZoo {
-    public static final List<String> NAMES = List.of(CnnSmall.NAME, "resnet18", "resnet34", "resnet50", "vit_tiny",
+    public static final List<String> NAMES = List.of(CnnSmall.NAME, CnnSmall.TINY, "resnet18", "resnet34", "resnet50", "vit_tiny",
             "vit_small", "vit_base");
 
     private ModelZoo() {}
@@ -25,6 +25,7 @@ public final class ModelZoo {
         }
         return switch (name) {
             case CnnSmall.NAME -> new CnnSmall(spec);
+            case CnnSmall.TINY -> CnnSmall.tiny(spec);
             case "resnet18", "resnet34", "resnet50" -> new ResNet(ResNet.Variant.of(name), spec, options);
             case "vit_tiny", "vit_small", "vit_base" -> new VisionTransformer(VitConfig.of(name), spec, options);
             default -> throw new IllegalStateException("NAMES lists '" + name + "' but create() cannot build it");

@@ -96,6 +96,9 @@ public final class NativeRuntime {
                         + "bin/robustify does.");
             }
             cudaBackend = loadCudaBackendIfGpu();
+            // NNPACK cannot run on CPUs without its instruction set and says so on stderr at every small-batch
+            // convolution it is offered; libtorch's own convolution handles those batches.
+            torch.globalContext().setUserEnabledNNPACK(false);
             initialised = true;
         }
         torch.set_num_threads(requestedThreads);

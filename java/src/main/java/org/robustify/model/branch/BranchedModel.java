@@ -142,12 +142,20 @@ public final class BranchedModel extends Module implements ImageClassifier {
 
     /** All three heads from one pass; the trunk runs once. */
     public BranchLogits forwardAll(Tensor images) {
+        return forwardAll(images, images.size(0));
+    }
+
+    /**
+     * As {@link #forwardAll(Tensor)}, but the original head only for the first {@code origRows} rows (the method's
+     * step needs it for the clean half of a clean + augmented batch, not for the augmented half).
+     */
+    public BranchLogits forwardAll(Tensor images, long origRows) {
         keepOriginalFrozen();
         Tensor trunk;
         Tensor orig;
         try (NoGradGuard noGrad = new NoGradGuard()) {
             trunk = trunk(images);
-            Tensor h = trunk;
+            Tensor h = origRows == trunk.size(0) ? trunk : trunk.narrow(0, 0, origRows);
             for (int i = start; i < original.numBlocks(); i++) {
                 h = original.block(i, h);
             }
