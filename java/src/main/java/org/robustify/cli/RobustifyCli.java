@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {InfoCommand.class, DemoCommand.class, TrainCommand.class, TeacherCommand.class,
             DistillCommand.class, FinetuneCommand.class, WiseCommand.class, PredictCommand.class,
             TransferCommand.class, CorruptCommand.class, LogitsCommand.class, ReportCommand.class,
-            CommandLine.HelpCommand.class})
+            BenchCommand.class, CommandLine.HelpCommand.class})
 public final class RobustifyCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
