@@ -53,8 +53,8 @@ final class DemoCommand implements Callable<Integer> {
             + "runs (default: $XDG_CACHE_HOME/robustify or ~/.cache/robustify).")
     Path cache;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST folder (default: the installed one).")
-    Path data;
+    @Mixin
+    DataDirOption data;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seeds every stage.")
     long seed;
@@ -79,7 +79,7 @@ final class DemoCommand implements Callable<Integer> {
         if (suiteImages != null) {
             plan = plan.withSuiteImages(suiteImages);
         }
-        Map<String, Object> r = new Demo(plan, out, cache != null ? cache : defaultCache(), data, seed,
+        Map<String, Object> r = new Demo(plan, out, cache != null ? cache : defaultCache(), data.dir, seed,
                 threads.resolve(), ablations).run();
         System.out.printf(Locale.ROOT, "demo (%s) done in %.0f s: see %s, %s and %s in %s%n", plan.name(),
                 ((Number) r.get("demo_seconds")).doubleValue(), Demo.RESULTS_MD, Demo.RESULTS_JSON, Demo.PLOT, out);

@@ -68,9 +68,8 @@ final class LoopOptions {
     @Option(names = "--eval-batch-size", defaultValue = "500")
     int evalBatchSize;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Folder with the Fashion-MNIST IDX files "
-            + "(default: $ROBUSTIFY_FASHION_MNIST or /usr/share/datasets/fashion-mnist).")
-    Path data;
+    @Mixin
+    DataDirOption data;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
@@ -80,7 +79,7 @@ final class LoopOptions {
 
     TrainConfig toConfig(String model, ModelOptions modelOptions, List<String> freeze, Defaults d) {
         return new TrainConfig(model, or(epochs, d.epochs()), or(batchSize, d.batchSize()), or(lr, d.lr()),
-                or(weightDecay, d.weightDecay()), seed, threads.resolve(), limit, testLimit, evalBatchSize, data, out,
+                or(weightDecay, d.weightDecay()), seed, threads.resolve(), limit, testLimit, evalBatchSize, data.dir, out,
                 freeze, overwrite, or(optimizer, d.optimizer()), or(schedule, d.schedule()),
                 or(warmupSteps, d.warmupSteps()), checkpointEvery, stopAfterSteps, resume, modelOptions);
     }

@@ -53,8 +53,8 @@ final class PredictCommand implements Callable<Integer> {
             + "train.")
     String split;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST folder (default: the installed one).")
-    Path data;
+    @Mixin
+    DataDirOption data;
 
     @Option(names = "--corruption", paramLabel = "NAME", description = "Corrupt the images on the fly first.")
     String corruption;
@@ -146,7 +146,7 @@ final class PredictCommand implements Callable<Integer> {
                 case "train" -> FashionMnist.Split.TRAIN;
                 default -> throw new RobustifyException("unknown --split '" + split + "'; use test or train");
             };
-            return FashionMnist.load(FashionMnist.resolveDir(data), s);
+            return FashionMnist.load(FashionMnist.resolveDir(data.dir), s);
         }
         Npy.UInt8Array x = Npy.readUint8(images);
         long[] shape = x.shape();

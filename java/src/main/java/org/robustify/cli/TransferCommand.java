@@ -38,8 +38,8 @@ final class TransferCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "300", description = "Full-batch Adam steps of the probe.")
     int steps;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST folder (default: the installed one).")
-    Path data;
+    @Mixin
+    DataDirOption data;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
@@ -51,7 +51,7 @@ final class TransferCommand implements Callable<Integer> {
     public Integer call() {
         RunModel run = RunModel.read(model);
         NativeRuntime.init(threads.resolve());
-        Path dir = FashionMnist.resolveDir(data);
+        Path dir = FashionMnist.resolveDir(data.dir);
         ImageDataset train = TransferTasks.fashionGroups(FashionMnist.load(dir, FashionMnist.Split.TRAIN))
                 .head(trainImages);
         ImageDataset test = TransferTasks.fashionGroups(FashionMnist.load(dir, FashionMnist.Split.TEST));

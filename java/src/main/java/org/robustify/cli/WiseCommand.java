@@ -32,8 +32,8 @@ final class WiseCommand implements Callable<Integer> {
     @Option(names = "--sweep", paramLabel = "N", description = "Instead: N + 1 evenly spaced coefficients 0, 1/N, ..., 1.")
     Integer sweep;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST folder (default: the installed one).")
-    Path data;
+    @Mixin
+    DataDirOption data;
 
     @Option(names = "--eval-batch-size", defaultValue = "500")
     int evalBatchSize;
@@ -51,7 +51,7 @@ final class WiseCommand implements Callable<Integer> {
         }
         List<Double> a = sweep != null ? WiseFt.sweep(sweep) : alphas != null ? alphas : List.of(0.5);
         NativeRuntime.init(threads.resolve());
-        var test = FashionMnist.load(FashionMnist.resolveDir(data), FashionMnist.Split.TEST);
+        var test = FashionMnist.load(FashionMnist.resolveDir(data.dir), FashionMnist.Split.TEST);
         WiseRun.run(pre, ft, a, out, test, evalBatchSize);
         System.out.println("WiSE-FT models and " + WiseRun.SUMMARY + " in " + out);
         return 0;
