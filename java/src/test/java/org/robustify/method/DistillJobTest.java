@@ -117,6 +117,34 @@ class DistillJobTest {
     }
 
     @Test
+    void anInterruptedDistillationResumesToTheSameBits() throws Exception {
+        assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "dataset-fashion-mnist not installed");
+        Augmenter augmix = Augmenters.augmix(3, -1, 3, 1, false, 11);
+        Path student = student();
+        Path teacher = teacher(augmix);
+        DistillSettings settings = settings(student, teacher, "last:1", augmix);
+        Path whole = dir.resolve("whole");
+        new Trainer(config("resnet18", RESNET, whole, 256), DistillJob.factory(settings)).run();
+        Path parts = dir.resolve("parts");
+        TrainConfig first = config("resnet18", RESNET, parts, 256);
+        Trainer.Summary stopped = new Trainer(new TrainConfig(first.model(), 1, 64, 1e-3, 1e-4, 5, 2, 256, 200, 200,
+                null, parts, List.of(), false, "adamw", LrSchedule.COSINE, 2, 0, 2, false, RESNET),
+                DistillJob.factory(settings)).run();
+        assertTrue(stopped.stopped());
+        new Trainer(new TrainConfig(first.model(), 1, 64, 1e-3, 1e-4, 5, 2, 256, 200, 200, null, parts, List.of(),
+                false, "adamw", LrSchedule.COSINE, 2, 0, 0, true, RESNET), DistillJob.factory(settings)).run();
+        Map<String, Tensor> a = Parameters.named(RunModel.read(whole).buildBranched(SPEC));
+        Map<String, Tensor> b = Parameters.named(RunModel.read(parts).buildBranched(SPEC));
+        for (var e : a.entrySet()) {
+            assertTrue(torch.equal(e.getValue(), b.get(e.getKey())), e.getKey() + " differs after resume");
+        }
+        JsonNode t1 = Json.MAPPER.readTree(whole.resolve(Calibrate.FILE).toFile());
+        JsonNode t2 = Json.MAPPER.readTree(parts.resolve(Calibrate.FILE).toFile());
+        assertEquals(t1.get("tau_u"), t2.get("tau_u"));
+        assertEquals(t1.get("model_fingerprint"), t2.get("model_fingerprint"));
+    }
+
+    @Test
     void badInputIsRefusedBeforeTraining() throws Exception {
         assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "dataset-fashion-mnist not installed");
         Augmenter augmix = Augmenters.augmix(3, -1, 3, 1, false, 11);
