@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         description = "Measure how vision models break under real-world shifts, and make them robust cheaply.",
         subcommands = {InfoCommand.class, DemoCommand.class, TrainCommand.class, TeacherCommand.class,
             DistillCommand.class, FinetuneCommand.class, WiseCommand.class, PredictCommand.class,
-            TransferCommand.class, CorruptCommand.class, LogitsCommand.class, ReportCommand.class,
+            TransferCommand.class, CorruptCommand.class, LogitsCommand.class, ReportCommand.class, TradeoffCommand.class,
             BenchCommand.class, CommandLine.HelpCommand.class})
 public final class RobustifyCli implements Runnable {
     @CommandLine.Spec

@@ -11,6 +11,8 @@ import org.bytedeco.pytorch.TensorVector;
 public final class Attention extends Module {
     public final LinearImpl qkv;
     public final LinearImpl proj;
+    /** Optional rewrite of the fused qkv output (LoRA on q, k, v; (IA)³ on k, v). */
+    public final HookSlot qkvHook = new HookSlot(this, "attn.qkv");
     private final long heads;
     private final long headDim;
 
@@ -26,7 +28,7 @@ public final class Attention extends Module {
         long tokens = x.size(1);
         long dim = x.size(2);
         // [N, T, 3C] -> [3, N, heads, T, headDim], the layout timm splits q, k, v from.
-        TensorVector qkvSplit = qkv.forward(x).reshape(n, tokens, 3, heads, headDim).permute(2, 0, 3, 1, 4).unbind(0);
+        TensorVector qkvSplit = qkvHook.apply(x, qkv.forward(x)).reshape(n, tokens, 3, heads, headDim).permute(2, 0, 3, 1, 4).unbind(0);
         // libtorch picks the fastest exact kernel (math / flash / memory-efficient); scale = 1/sqrt(headDim).
         Tensor out = scaled_dot_product_attention(qkvSplit.get(0), qkvSplit.get(1), qkvSplit.get(2));
         return proj.forward(out.transpose(1, 2).reshape(n, tokens, dim));

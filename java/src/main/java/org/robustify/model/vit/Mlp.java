@@ -10,6 +10,10 @@ import org.bytedeco.pytorch.Tensor;
 public final class Mlp extends Module {
     public final LinearImpl fc1;
     public final LinearImpl fc2;
+    /** Optional rewrites of fc1's output, of the activation (input: fc1's output) and of fc2's output. */
+    public final HookSlot fc1Hook = new HookSlot(this, "mlp.fc1");
+    public final HookSlot actHook = new HookSlot(this, "mlp.act");
+    public final HookSlot fc2Hook = new HookSlot(this, "mlp.fc2");
 
     public Mlp(long dim, long hidden) {
         fc1 = register_module("fc1", Linears.linear(dim, hidden));
@@ -17,6 +21,8 @@ public final class Mlp extends Module {
     }
 
     public Tensor forward(Tensor x) {
-        return fc2.forward(gelu(fc1.forward(x), "none"));
+        Tensor h = fc1Hook.apply(x, fc1.forward(x));
+        Tensor a = actHook.apply(h, gelu(h, "none"));
+        return fc2Hook.apply(a, fc2.forward(a));
     }
 }

@@ -10,6 +10,9 @@ public final class VitBlock extends Module {
     public final Attention attn;
     public final LayerNormImpl norm2;
     public final Mlp mlp;
+    /** Optional rewrites of the attention's and the MLP's outputs before each residual add (adapters). */
+    public final HookSlot attnOutHook = new HookSlot(this, "attention output");
+    public final HookSlot mlpOutHook = new HookSlot(this, "mlp output");
 
     public VitBlock(long dim, long heads, long mlpHidden) {
         norm1 = register_module("norm1", Linears.layerNorm(dim));
@@ -19,7 +22,9 @@ public final class VitBlock extends Module {
     }
 
     public Tensor forward(Tensor x) {
-        x = x.add(attn.forward(norm1.forward(x)));
-        return x.add(mlp.forward(norm2.forward(x)));
+        Tensor h = norm1.forward(x);
+        x = x.add(attnOutHook.apply(h, attn.forward(h)));
+        h = norm2.forward(x);
+        return x.add(mlpOutHook.apply(h, mlp.forward(h)));
     }
 }

@@ -1,0 +1,41 @@
+package org.robustify.peft;
+
+import static org.bytedeco.pytorch.global.torch.cat;
+
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.robustify.model.vit.OutputHook;
+
+/**
+ * (IA)³: a learned vector that multiplies a sub-layer's output element-wise along the last dimension, initialised
+ * to ones (exactly the identity at start). On the fused qkv output only the k and v thirds are scaled ({@link
+ * #keysAndValues}); on the MLP's activation the whole intermediate ({@link #whole}).
+ */
+public final class Ia3Scaling extends Module implements OutputHook {
+    private final Tensor fixedPrefix; // ones for the unscaled q third, or null
+    private final Tensor scale;
+
+    private Ia3Scaling(long fixed, long scaled) {
+        fixedPrefix = fixed == 0 ? null : torch.ones(fixed);
+        scale = torch.ones(scaled);
+        register_parameter("ia3_l", scale);
+    }
+
+    /** Scales k and v of a fused [q | k | v] output of width 3·dim: parameter of 2·dim. */
+    public static Ia3Scaling keysAndValues(long dim) {
+        return new Ia3Scaling(dim, 2 * dim);
+    }
+
+    /** Scales every feature of a width-{@code dim} output. */
+    public static Ia3Scaling whole(long dim) {
+        return new Ia3Scaling(0, dim);
+    }
+
+    @Override
+    public Tensor apply(Tensor input, Tensor output) {
+        Tensor factors = fixedPrefix == null ? scale : cat(new TensorVector(fixedPrefix, scale), 0);
+        return output.mul(factors);
+    }
+}
