@@ -8,8 +8,8 @@ import org.robustify.eval.SuiteResult;
 /**
  * One model of the demo's comparison, evaluated: what it is, what its training cost, and how it did.
  *
- * @param trainSeconds   the robustification's training time (teacher + distillation + calibration for the method);
- *                       0 for the original model
+ * @param trainSeconds   the robustification's training time (teacher + distillation for the method; the
+ *                       threshold calibration after it is one of {@code timeParts}); 0 for the original model
  * @param cleanAccuracy  on the whole test set
  * @param routing        head-routing fractions on the clean test set and on the corruption suite (null: one head)
  */

@@ -73,6 +73,12 @@ final class DemoReport {
                 cleanDrop <= TARGET_CLEAN_DROP_POINTS));
         t.put("time_ratio_vs_full_finetuning", Map.of("value", timeRatio, "target", "<= 1/3", "met",
                 timeRatio <= TARGET_TIME_RATIO));
+        Object calibration = method.timeParts().get("calibration");
+        if (calibration instanceof Number c) {
+            // Not a target: the same ratio with the threshold calibration counted too.
+            t.put("time_ratio_with_calibration", Map.of("value", (method.trainSeconds() + c.doubleValue())
+                    / full.trainSeconds(), "target", "(reported)", "met", "n/a"));
+        }
         t.put("share_of_full_finetuning_gain", Map.of("value", Double.isInfinite(share) ? "n/a" : share, "target",
                 ">= " + TARGET_GAIN_SHARE, "met", share >= TARGET_GAIN_SHARE));
         return t;
