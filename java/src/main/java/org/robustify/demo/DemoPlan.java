@@ -4,9 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The demo's sizes. Full: the student (ResNet-18) pre-trained for 3 epochs on 55,000 images; the teacher (cnn-tiny, about 4 % of the student's multiply-adds)
- * 2 epochs, the method's distillation into the last 2 blocks 1 epoch, AugMix complete fine-tuning 3 epochs, all on
- * the same 55,000; the thresholds calibrated on the 5,000 held out; the corruption suite on 2,000 test images.
+ * The demo's sizes. Full: the student (ResNet-18) pre-trained for 3 epochs on 55,000 images; the teacher (cnn-tiny,
+ * about 4 % of the student's multiply-adds) 2 epochs, the method's distillation into the last 2 blocks 1 epoch,
+ * AugMix complete fine-tuning 3 epochs, all on the same 55,000; the thresholds calibrated on the 5,000 held out; the
+ * corruption suite on 2,000 test images.
  * Quick: the same stages on smaller slices, for a check in minutes.
  *
  * @param trainImages       images every stage trains on (the first N of the training set)
