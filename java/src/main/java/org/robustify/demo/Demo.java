@@ -54,6 +54,7 @@ public final class Demo {
     public static final String RESULTS_JSON = "results.json";
     public static final String RESULTS_MD = "results.md";
     public static final String PLOT = "accuracy_vs_time.png";
+    static final String ABLATION_PREFIX = "ablation-";
 
     private final DemoPlan plan;
     private final Path out;
@@ -105,11 +106,11 @@ public final class Demo {
                         DistillOptions.Weighting.ENTROPY, false, augmix)));
         Map<String, TrainedStep.Done> ablationRuns = new LinkedHashMap<>();
         if (ablations) {
-            ablationRuns.put("ablation-uniform-kd", TrainedStep.run("ablation: no uncertainty weights",
-                    distillConfig(out.resolve("ablation-uniform-kd")), DistillJob.factory(distill(student.dir(),
+            ablationRuns.put(ABLATION_PREFIX + "uniform-kd", TrainedStep.run("ablation: no uncertainty weights",
+                    distillConfig(out.resolve(ABLATION_PREFIX + "uniform-kd")), DistillJob.factory(distill(student.dir(),
                             teacher.dir(), DistillOptions.Weighting.UNIFORM, false, augmix))));
-            ablationRuns.put("ablation-single-head", TrainedStep.run("ablation: single head",
-                    distillConfig(out.resolve("ablation-single-head")), DistillJob.factory(distill(student.dir(),
+            ablationRuns.put(ABLATION_PREFIX + "single-head", TrainedStep.run("ablation: single head",
+                    distillConfig(out.resolve(ABLATION_PREFIX + "single-head")), DistillJob.factory(distill(student.dir(),
                             teacher.dir(), DistillOptions.Weighting.ENTROPY, true, augmix))));
         }
 
