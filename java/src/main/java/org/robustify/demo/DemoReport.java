@@ -38,9 +38,10 @@ final class DemoReport {
             Map<String, Object> entry = m.asMap();
             CorruptionErrors e = CorruptionErrors.against(m.suite(), original.suite(), original.label());
             errors.put(m.key(), e);
-            entry.put("mce", e.mce());
-            entry.put("relative_mce", e.relativeMce());
-            entry.put("corruption_errors", e.asMap());
+            Map<String, Object> errorMap = e.asMap(); // undefined means are null there, never NaN in the JSON
+            entry.put("mce", errorMap.get("mce"));
+            entry.put("relative_mce", errorMap.get("relative_mce"));
+            entry.put("corruption_errors", errorMap);
             byModel.put(m.key(), entry);
         }
         results.put("models", byModel);
@@ -93,7 +94,8 @@ final class DemoReport {
         b.append(String.format(Locale.ROOT, "Fashion-MNIST; student %s pre-trained for %d epochs on %,d images "
                 + "(%.0f s, not counted below); teacher %s. Clean accuracy on the 10,000 test images; corruption "
                 + "accuracy on the first %,d test images x 15 corruptions x 5 severities. Training time on this "
-                + "machine's threads. The demo took %.0f s.%n%n", plan.student(), plan.studentEpochs(),
+                + "machine's threads. This invocation took %.0f s (a rerun reuses completed stages and "
+                + "evaluations).%n%n", plan.student(), plan.studentEpochs(),
                 plan.trainImages(), student.trainSeconds(), plan.teacher(), plan.suiteImages(), seconds));
         MarkdownTable summary = new MarkdownTable("model", "clean acc. (%)", "mean corruption acc. (%)",
                 "relative mCE (%)", "mCE (%)", "training (s)", "trainable / total params", "routed to robust "

@@ -2,6 +2,7 @@ package org.robustify.eval;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -109,27 +110,37 @@ public record CorruptionErrors(String baseline, Map<String, Double> ce, double m
         for (String c : model.corruptions()) {
             double base = baseMean.get(c);
             double err = meanError(model, c);
-            if (base <= 0) {
-                throw new RobustifyException("baseline '" + baselineName + "' has zero error on " + c
-                        + ": its CE is undefined");
-            }
+            // Undefined ratios (a baseline without error on c, or without any loss to c) are NaN and left out of
+            // the means, which say so through undefinedCe()/undefinedRelativeCe(): a small suite can hit them.
+            ce.put(c, base > 0 ? 100 * err / base : Double.NaN);
             double baseGap = base - baseClean;
-            if (baseGap == 0) {
-                throw new RobustifyException("baseline '" + baselineName + "' has the same error on " + c
-                        + " as on clean images (" + base + "): its relative CE is undefined");
-            }
-            ce.put(c, 100 * err / base);
-            rel.put(c, 100 * (err - modelClean) / baseGap);
+            rel.put(c, baseGap != 0 ? 100 * (err - modelClean) / baseGap : Double.NaN);
         }
         return new CorruptionErrors(baselineName, ce, mean(ce), rel, mean(rel));
+    }
+
+    /** Corruptions whose CE is undefined (the baseline made no error on them). */
+    public List<String> undefinedCe() {
+        return undefined(ce);
+    }
+
+    /** Corruptions whose relative CE is undefined (the baseline's error on them equals its clean error). */
+    public List<String> undefinedRelativeCe() {
+        return undefined(relativeCe);
+    }
+
+    private static List<String> undefined(Map<String, Double> m) {
+        return m.entrySet().stream().filter(e -> e.getValue().isNaN()).map(Map.Entry::getKey).toList();
     }
 
     private static double meanError(SuiteResult r, String corruption) {
         return 1 - Arrays.stream(r.accuracy(corruption)).average().orElseThrow();
     }
 
+    /** Mean over the defined values; NaN when none is. */
     private static double mean(Map<String, Double> m) {
-        return m.values().stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        return m.values().stream().mapToDouble(Double::doubleValue).filter(v -> !Double.isNaN(v)).average()
+                .orElse(Double.NaN);
     }
 
     private static int[] sorted(int[] a) {
@@ -142,10 +153,26 @@ public record CorruptionErrors(String baseline, Map<String, Double> ce, double m
     public Map<String, Object> asMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("baseline", baseline);
-        m.put("mce", mce);
-        m.put("relative_mce", relativeMce);
-        m.put("ce", ce);
-        m.put("relative_ce", relativeCe);
+        m.put("mce", nullIfNaN(mce));
+        m.put("relative_mce", nullIfNaN(relativeMce));
+        m.put("ce", withNulls(ce));
+        m.put("relative_ce", withNulls(relativeCe));
+        if (!undefinedCe().isEmpty()) {
+            m.put("ce_undefined_for", undefinedCe());
+        }
+        if (!undefinedRelativeCe().isEmpty()) {
+            m.put("relative_ce_undefined_for", undefinedRelativeCe());
+        }
         return m;
+    }
+
+    private static Double nullIfNaN(double v) {
+        return Double.isNaN(v) ? null : v;
+    }
+
+    private static Map<String, Double> withNulls(Map<String, Double> m) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(k, nullIfNaN(v)));
+        return out;
     }
 }

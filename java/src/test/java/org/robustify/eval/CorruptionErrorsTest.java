@@ -79,14 +79,21 @@ class CorruptionErrorsTest {
         assertTrue(sets.getMessage().contains("only the model has [a]"), sets.getMessage());
         SuiteResult severities = result(0.9, cells("a", new double[] {0.8, 0.6}), 1, 3);
         assertThrows(RobustifyException.class, () -> CorruptionErrors.against(model, severities, "sev"));
-        SuiteResult perfect = result(1.0, cells("a", new double[] {1.0, 1.0}), 1, 2);
-        RobustifyException zero = assertThrows(RobustifyException.class,
-                () -> CorruptionErrors.against(model, perfect, "perfect"));
-        assertTrue(zero.getMessage().contains("zero error"), zero.getMessage());
-        SuiteResult flat = result(0.5, cells("a", new double[] {0.5, 0.5}), 1, 2);
-        RobustifyException gap = assertThrows(RobustifyException.class,
-                () -> CorruptionErrors.against(model, flat, "flat"));
-        assertTrue(gap.getMessage().contains("relative CE is undefined"), gap.getMessage());
+        // Undefined ratios are NaN, named, left out of the means and written as null, never an exception.
+        SuiteResult two = result(0.9, cells("a", new double[] {0.8, 0.6}, "b", new double[] {0.7,
+            0.7}), 1, 2);
+        SuiteResult flatOnA = result(0.5, cells("a", new double[] {0.5, 0.5}, "b", new double[] {0.4,
+            0.2}), 1, 2);
+        CorruptionErrors gap = CorruptionErrors.against(two, flatOnA, "flat");
+        assertTrue(Double.isNaN(gap.relativeCe().get("a")));
+        assertEquals(java.util.List.of("a"), gap.undefinedRelativeCe());
+        assertEquals(gap.relativeCe().get("b"), gap.relativeMce(), 1e-12);
+        assertTrue(gap.asMap().containsKey("relative_ce_undefined_for"));
+        SuiteResult perfect = result(1.0, cells("a", new double[] {1.0, 1.0}, "b", new double[] {0.9,
+            0.7}), 1, 2);
+        CorruptionErrors zero = CorruptionErrors.against(two, perfect, "perfect");
+        assertEquals(java.util.List.of("a"), zero.undefinedCe());
+        assertEquals(zero.ce().get("b"), zero.mce(), 1e-12);
         assertThrows(RobustifyException.class, () -> CorruptionErrors.againstAlexNet(model));
     }
 }
