@@ -164,7 +164,6 @@ public final class Demo {
         Path cleanFile = evalDir.resolve(key + ".clean.json");
         RunModel runModel = RunModel.read(run);
         InputSpec spec = new InputSpec(test.channels(), test.height(), test.width(), test.numClasses());
-        RunPredictor p = RunPredictor.open(runModel, spec, runModel.isBranched() ? policy : null, null);
         long trainable = trained.trainable();
         long total = trained.total();
         // An evaluation is reused only for the very run it measured (a rerun with other options retrains the stage).
@@ -177,6 +176,7 @@ public final class Demo {
                     clean.path("accuracy").asDouble(), SuiteResult.read(suiteFile), routingFrom(clean));
         }
         System.err.println("evaluating " + label);
+        RunPredictor p = RunPredictor.open(runModel, spec, runModel.isBranched() ? policy : null, null);
         HeadSelector selector = p.selector();
         Prediction.Result clean = Prediction.run(p.predictor(), test, FashionMnist.MEAN, FashionMnist.STD, 500, null,
                 0, 0);

@@ -14,16 +14,11 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.robustify.data.Batch;
 import org.robustify.data.BatchLoader;
-import org.robustify.data.BatchTensors;
 import org.robustify.data.FashionMnist;
 import org.robustify.data.ImageDataset;
-import org.robustify.model.ImageClassifier;
-import org.robustify.model.InputSpec;
-import org.robustify.model.ModelZoo;
 import org.robustify.model.Parameters;
 import org.robustify.runtime.NativeRuntime;
 import org.robustify.runtime.Provenance;

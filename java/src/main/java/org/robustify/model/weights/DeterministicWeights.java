@@ -8,12 +8,11 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.StringTensorDict;
-import org.bytedeco.pytorch.StringTensorDictItem;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.robustify.model.Parameters;
 import org.robustify.runtime.RobustifyException;
 
 /**
@@ -98,8 +97,8 @@ public final class DeterministicWeights {
      */
     public static int fill(Module module) {
         Map<String, Tensor> all = new LinkedHashMap<>();
-        all.putAll(org.robustify.model.Parameters.named(module));
-        all.putAll(org.robustify.model.Parameters.namedBuffers(module));
+        all.putAll(Parameters.named(module));
+        all.putAll(Parameters.namedBuffers(module));
         try (NoGradGuard noGrad = new NoGradGuard()) {
             for (Map.Entry<String, Tensor> e : all.entrySet()) {
                 try (PointerScope scope = new PointerScope()) {

@@ -13,9 +13,8 @@ import java.util.TreeMap;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.StringTensorDict;
-import org.bytedeco.pytorch.StringTensorDictItem;
 import org.bytedeco.pytorch.Tensor;
+import org.robustify.model.Parameters;
 import org.robustify.runtime.RobustifyException;
 
 /**
@@ -127,8 +126,8 @@ public final class WeightLoader {
     /** The module's parameters and buffers by recursive dotted name, in registration order. */
     public static Map<String, Tensor> targets(Module module) {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        out.putAll(org.robustify.model.Parameters.named(module));
-        out.putAll(org.robustify.model.Parameters.namedBuffers(module));
+        out.putAll(Parameters.named(module));
+        out.putAll(Parameters.namedBuffers(module));
         return out;
     }
 

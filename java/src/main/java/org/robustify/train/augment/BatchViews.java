@@ -32,7 +32,7 @@ public final class BatchViews {
     }
 
     public Tensor clean() {
-        return BatchTensors.images(batch, mean, std);
+        return Preprocess.normalize(raw(), ImageLayout.NHWC, mean, std);
     }
 
     public Tensor labels() {
