@@ -59,6 +59,9 @@ final class LoopOptions {
     @Mixin
     ThreadsOption threads;
 
+    @Mixin
+    LaunchOption launch;
+
     @Option(names = "--limit", defaultValue = "0", description = "Train on the first N images only (0 = all).")
     int limit;
 

@@ -1,7 +1,10 @@
 package org.robustify.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 
+import org.robustify.dist.LocalLauncher;
 import org.robustify.runtime.RobustifyException;
 import org.robustify.runtime.Versions;
 
@@ -33,6 +36,41 @@ public final class RobustifyCli implements Runnable {
         return commandLine().execute(args);
     }
 
+    /**
+     * {@code --nproc N > 1} outside a distributed job: start N workers running the same command line instead of
+     * running it here.
+     */
+    private static int launchOrRun(CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult sub = parsed.subcommand();
+        if (sub != null && sub.hasMatchedOption(LaunchOption.NAME)) {
+            int nproc = sub.matchedOptionValue(LaunchOption.NAME, 1);
+            if (nproc < 1) {
+                throw new CommandLine.ParameterException(sub.commandSpec().commandLine(),
+                        "--nproc must be >= 1; got " + nproc);
+            }
+            if (LocalLauncher.shouldLaunch(nproc, System.getenv())) {
+                boolean threadsChosen = sub.hasMatchedOption("--threads")
+                        || System.getenv("ROBUSTIFY_THREADS") != null;
+                return LocalLauncher.run(nproc, withoutLaunchOption(parsed.originalArgs()), threadsChosen);
+            }
+        }
+        return new CommandLine.RunLast().execute(parsed);
+    }
+
+    /** The command line minus {@code --nproc N} / {@code --nproc=N}: what each worker runs. */
+    static List<String> withoutLaunchOption(List<String> args) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals(LaunchOption.NAME)) {
+                i++;
+            } else if (!a.startsWith(LaunchOption.NAME + "=")) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new RobustifyCli());
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -46,6 +84,7 @@ public final class RobustifyCli implements Runnable {
             err.flush();
             return 1;
         });
+        cl.setExecutionStrategy(RobustifyCli::launchOrRun);
         // Usage errors (exit 2): the message and where to find help, not the whole usage text.
         cl.setParameterExceptionHandler((e, args) -> {
             CommandLine c = e.getCommandLine();

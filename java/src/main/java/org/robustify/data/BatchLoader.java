@@ -1,26 +1,37 @@
 package org.robustify.data;
 
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.robustify.dist.Shard;
 import org.robustify.runtime.RobustifyException;
 
 /**
  * Iterates one epoch of a dataset in batches, assembled ahead of the trainer on a background thread.
- * The order is a pure function of (seed, epoch): a resumed or repeated run sees the same batches.
+ * The order is a pure function of (seed, epoch): a resumed or repeated run sees the same batches. With a
+ * {@link Shard} (data-parallel training) the loader walks global batches of {@code batchSize × worldSize} rows in that
+ * same order and hands this rank its contiguous piece of each: the ranks' pieces are disjoint and together are exactly
+ * the batches one process with the global batch size would see.
  */
 public final class BatchLoader implements Iterable<Batch>, AutoCloseable {
     private static final Batch END = new Batch(new byte[0], new long[0], new int[0], 0, 0, 0);
 
     private final ImageDataset data;
-    private final int batchSize;
+    /** Rows per step over all ranks: the per-rank batch size × world size. */
+    private final int globalBatch;
     private final boolean dropLast;
     private final int[] order;
     private final int startBatch;
+    private final Shard shard;
+    private final BatchPreparer preparer;
+    private long waitNanos;
     private final BlockingQueue<Object> queue;
     private final Thread producer;
     private volatile boolean closed;
@@ -41,6 +52,15 @@ public final class BatchLoader implements Iterable<Batch>, AutoCloseable {
      */
     public BatchLoader(ImageDataset data, int batchSize, boolean shuffle, long seed, int epoch, boolean dropLast,
             int prefetch, int startBatch) {
+        this(data, batchSize, shuffle, seed, epoch, dropLast, prefetch, startBatch, Shard.WHOLE, null);
+    }
+
+    /**
+     * As above, for rank {@code shard.rank()} of a data-parallel job ({@code batchSize} is per rank), with each batch
+     * passed through {@code preparer} (may be null) on the loader's thread, ahead of the trainer.
+     */
+    public BatchLoader(ImageDataset data, int batchSize, boolean shuffle, long seed, int epoch, boolean dropLast,
+            int prefetch, int startBatch, Shard shard, BatchPreparer preparer) {
         if (batchSize < 1) {
             throw new RobustifyException("batch size must be >= 1; got " + batchSize);
         }
@@ -48,7 +68,9 @@ public final class BatchLoader implements Iterable<Batch>, AutoCloseable {
             throw new RobustifyException("prefetch must be >= 1; got " + prefetch);
         }
         this.data = data;
-        this.batchSize = batchSize;
+        this.shard = shard;
+        this.preparer = preparer;
+        this.globalBatch = Math.multiplyExact(batchSize, shard.worldSize());
         this.dropLast = dropLast;
         this.order = shuffle ? permutation(data.size(), seed, epoch) : identity(data.size());
         if (startBatch < 0 || startBatch > batchesPerEpoch()) {
@@ -63,7 +85,12 @@ public final class BatchLoader implements Iterable<Batch>, AutoCloseable {
     }
 
     public int batchesPerEpoch() {
-        return dropLast ? data.size() / batchSize : (data.size() + batchSize - 1) / batchSize;
+        return dropLast ? data.size() / globalBatch : (data.size() + globalBatch - 1) / globalBatch;
+    }
+
+    /** Rows of global batch {@code index} summed over all ranks (the last one may be short). */
+    public int globalRows(int index) {
+        return Math.min(globalBatch, data.size() - index * globalBatch);
     }
 
     /** Fisher-Yates with a SplittableRandom keyed by (seed, epoch): same permutation on every JVM and thread. */
@@ -90,21 +117,23 @@ public final class BatchLoader implements Iterable<Batch>, AutoCloseable {
     private void produce() {
         try {
             int per = data.imageBytes();
-            for (int start = startBatch * batchSize; start < order.length && !closed; start += batchSize) {
-                int size = Math.min(batchSize, order.length - start);
-                if (size < batchSize && dropLast) {
+            for (int start = startBatch * globalBatch; start < order.length && !closed; start += globalBatch) {
+                int global = Math.min(globalBatch, order.length - start);
+                if (global < globalBatch && dropLast) {
                     break;
                 }
+                int first = start + shard.start(global);
+                int size = shard.size(global);
                 byte[] pixels = new byte[size * per];
                 long[] labels = new long[size];
                 int[] indices = new int[size];
                 for (int i = 0; i < size; i++) {
-                    int idx = order[start + i];
+                    int idx = order[first + i];
                     System.arraycopy(data.pixels(), idx * per, pixels, i * per, per);
                     labels[i] = data.labels()[idx];
                     indices[i] = idx;
                 }
-                put(new Batch(pixels, labels, indices, data.height(), data.width(), data.channels()));
+                put(prepared(new Batch(pixels, labels, indices, data.height(), data.width(), data.channels())));
             }
             put(END);
         } catch (InterruptedException e) {
@@ -116,6 +145,24 @@ public final class BatchLoader implements Iterable<Batch>, AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    private Batch prepared(Batch batch) {
+        if (preparer == null || batch.size() == 0) {
+            return batch;
+        }
+        try (PointerScope scope = new PointerScope()) {
+            List<Tensor> views = preparer.prepare(batch);
+            for (Tensor t : views) {
+                scope.detach(t);
+            }
+            return batch.withViews(views);
+        }
+    }
+
+    /** Seconds the consumer has spent waiting for a batch that was not ready: the input pipeline's stall time. */
+    public double waitSeconds() {
+        return waitNanos / 1e9;
     }
 
     private void put(Object item) throws InterruptedException {
@@ -163,11 +210,14 @@ public final class BatchLoader implements Iterable<Batch>, AutoCloseable {
     }
 
     private Object take() {
+        long start = System.nanoTime();
         try {
             return queue.take();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RobustifyException("interrupted while waiting for the next batch");
+        } finally {
+            waitNanos += System.nanoTime() - start;
         }
     }
 
@@ -175,6 +225,11 @@ public final class BatchLoader implements Iterable<Batch>, AutoCloseable {
     public void close() {
         closed = true;
         producer.interrupt();
+        for (Object item : queue) {
+            if (item instanceof Batch b) {
+                b.releaseViews();
+            }
+        }
         queue.clear();
     }
 }

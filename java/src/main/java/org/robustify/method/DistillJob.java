@@ -11,6 +11,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.robustify.data.Batch;
+import org.robustify.data.BatchPreparer;
 import org.robustify.data.FashionMnist;
 import org.robustify.data.ImageDataset;
 import org.robustify.loss.DistillOptions;
@@ -138,6 +139,11 @@ public final class DistillJob implements TrainingJob {
                         + teacherClasses + ", the student " + studentClasses);
             }
         }
+    }
+
+    @Override
+    public BatchPreparer preparer(int epoch) {
+        return BatchViews.preparer(settings.augmenter(), epoch, 1);
     }
 
     @Override

@@ -57,6 +57,7 @@ public final class AdamOptimizer {
     private final Map<String, Tensor> params;
     private final Map<String, State> state = new LinkedHashMap<>();
     private double lr;
+    private Runnable beforeStep;
 
     /** Over the parameters of {@code module} that require gradients (the frozen ones are left out). */
     public static AdamOptimizer forTrainable(org.bytedeco.pytorch.Module module, Kind kind, double lr,
@@ -89,6 +90,19 @@ public final class AdamOptimizer {
         }
     }
 
+    /** The parameters it updates (the trainable ones), by name. */
+    public Map<String, Tensor> parameters() {
+        return java.util.Collections.unmodifiableMap(params);
+    }
+
+    /**
+     * Work to do on the gradients at the start of every {@link #step()}, after backward: data-parallel training
+     * averages them over the ranks here, so every job's step is distributed without knowing it.
+     */
+    public void beforeStep(Runnable hook) {
+        this.beforeStep = hook;
+    }
+
     public void setLearningRate(double lr) {
         this.lr = lr;
     }
@@ -113,6 +127,9 @@ public final class AdamOptimizer {
 
     public void step() {
         try (NoGradGuard noGrad = new NoGradGuard()) {
+            if (beforeStep != null) {
+                beforeStep.run();
+            }
             for (Map.Entry<String, Tensor> e : params.entrySet()) {
                 Tensor p = e.getValue();
                 Tensor grad = p.grad();

@@ -9,6 +9,8 @@ import org.robustify.data.Batch;
 import org.robustify.data.BatchLoader;
 import org.robustify.data.BatchTensors;
 import org.robustify.data.ImageDataset;
+import org.robustify.dist.Collectives;
+import org.robustify.dist.Shard;
 import org.robustify.model.ImageClassifier;
 import org.robustify.runtime.Profiling;
 
@@ -25,6 +27,22 @@ public final class Evaluation {
     }
 
     private Evaluation() {}
+
+    /**
+     * Sharded over the ranks of {@code group}: each evaluates a contiguous slice, and the counts and loss sums are
+     * added up (correct and total are exact; the loss sum differs from one process's only by summation order).
+     */
+    public static Result evaluate(ImageClassifier model, ImageDataset data, int batchSize, float[] mean,
+            float[] std, Collectives group) {
+        if (group.worldSize() == 1) {
+            return evaluate(model, data, batchSize, mean, std);
+        }
+        Shard shard = new Shard(group.rank(), group.worldSize());
+        int from = shard.start(data.size());
+        Result local = evaluate(model, data.slice(from, from + shard.size(data.size())), batchSize, mean, std);
+        double[] sums = group.sum(new double[] {local.correct(), local.total(), local.lossSum()}, "evaluation");
+        return new Result(Math.round(sums[0]), Math.round(sums[1]), sums[2]);
+    }
 
     public static Result evaluate(ImageClassifier model, ImageDataset data, int batchSize, float[] mean,
             float[] std) {

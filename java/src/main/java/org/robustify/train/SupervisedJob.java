@@ -13,6 +13,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.robustify.data.Batch;
+import org.robustify.data.BatchPreparer;
 import org.robustify.data.FashionMnist;
 import org.robustify.data.ImageDataset;
 import org.robustify.model.ImageClassifier;
@@ -120,6 +121,14 @@ public final class SupervisedJob implements TrainingJob {
                 config.learningRate(), config.weightDecay());
         description.put("parameters", Map.of("trainable", Parameters.count(model.module(), true), "total",
                 Parameters.count(model.module(), false), "frozen_by_glob", frozen));
+    }
+
+    @Override
+    public BatchPreparer preparer(int epoch) {
+        if (options.augmenter() == null) {
+            return null;
+        }
+        return BatchViews.preparer(options.augmenter(), epoch, options.consistencyWeight() == 0 ? 1 : 2);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.robustify.train;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +21,9 @@ import org.robustify.data.Batch;
 import org.robustify.data.BatchLoader;
 import org.robustify.data.FashionMnist;
 import org.robustify.data.ImageDataset;
+import org.robustify.dist.Collectives;
+import org.robustify.dist.DistEnv;
+import org.robustify.dist.Shard;
 import org.robustify.model.Parameters;
 import org.robustify.runtime.NativeRuntime;
 import org.robustify.runtime.Provenance;
@@ -46,6 +51,9 @@ public final class Trainer {
     public static final String METRICS = "metrics.jsonl";
     public static final String WEIGHTS = "model.pt";
     public static final String CHECKPOINT_INFO = ResumableCheckpoint.POINTER;
+    /** metrics.jsonl fields that measure the machine, not the training: they differ between identical runs. */
+    public static final List<String> TIMING_METRICS = List.of("epoch_seconds", "images_per_second",
+            "data_wait_seconds", "data_wait_fraction", "communication_seconds", "communication_share", "rss_bytes");
 
     private final TrainConfig config;
     private final TrainingJob.Factory factory;
@@ -66,8 +74,22 @@ public final class Trainer {
 
     public Summary run() {
         NativeRuntime.init(config.threads());
+        DistEnv env = DistEnv.fromEnvironment();
         factory.validate();
-        prepareOutput();
+        if (env.writes()) {
+            prepareOutput();
+        } else if (config.resume() && !Files.isDirectory(config.out())) {
+            throw new RobustifyException("rank " + env.rank() + ": --resume: " + config.out() + " does not exist "
+                    + "here; every rank reads the checkpoint, so --out must be on a shared file system");
+        }
+        try (Collectives group = Collectives.open(env)) {
+            return run(env, group);
+        }
+    }
+
+    private Summary run(DistEnv env, Collectives group) {
+        boolean writes = env.writes();
+        Shard shard = Shard.of(env);
         Path dataDir = FashionMnist.resolveDir(config.dataDir());
         ImageDataset all = FashionMnist.load(dataDir, FashionMnist.Split.TRAIN);
         int held = factory.heldOut();
@@ -83,7 +105,8 @@ public final class Trainer {
         NativeRuntime.useBlasThreadsFor(config.model());
         long trainable = Parameters.count(job.module(), true);
         long total = Parameters.count(job.module(), false);
-        int perEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
+        long globalBatch = (long) config.batchSize() * env.worldSize();
+        int perEpoch = (int) ((train.size() + globalBatch - 1) / globalBatch);
         LrSchedule schedule = new LrSchedule(config.schedule(), config.learningRate(), config.warmupSteps(),
                 (long) config.epochs() * perEpoch);
 
@@ -94,28 +117,40 @@ public final class Trainer {
         data.put("held_out_images", heldOut.size());
         data.put("test_images", test.size());
         data.put("normalisation", Map.of("mean", FashionMnist.MEAN, "std", FashionMnist.STD));
-        Map<String, Object> manifest = Provenance.manifest(factory.command(), runConfig(), config.seed(), data);
+        Map<String, Object> manifest = Provenance.manifest(factory.command(), runConfig(env), config.seed(), data);
         manifest.put("parameters", Map.of("trainable", trainable, "total", total));
         manifest.put("job", job.describe());
+        DataParallel parallel = new DataParallel(group, job);
+        manifest.put("distributed", parallel.describe(config.batchSize()));
 
         TrainingState state = TrainingState.start();
         if (config.resume()) {
             ResumableCheckpoint.Found found = ResumableCheckpoint.loadLatest(config.out());
-            checkResumable(found, schedule);
+            checkResumable(found, schedule, env);
             state = TrainingState.fromJson(found.state(), found.dir().toString());
             ResumableCheckpoint.restore(found.dir(), job.module(), job.optimizer());
-            keepMetricsUpTo(state.epoch());
+            if (!writes) {
+                state = state.withoutSums(); // the checkpoint's partial sums are global; rank 0 carries them
+            }
+            if (writes) {
+                keepMetricsUpTo(state.epoch());
+            }
             manifest.put("resumed_from", Map.of("checkpoint", config.out().relativize(found.dir()).toString(),
                     "global_step", state.globalStep(), "epoch", state.epoch(), "batch_in_epoch",
                     state.batchInEpoch()));
-            System.err.printf(Locale.ROOT, "resuming from %s: step %d, epoch %d, batch %d of %d%n", found.dir(),
-                    state.globalStep(), state.epoch() + 1, state.batchInEpoch(), perEpoch);
+            say(writes, String.format(Locale.ROOT, "resuming from %s: step %d, epoch %d, batch %d of %d",
+                    found.dir(), state.globalStep(), state.epoch() + 1, state.batchInEpoch(), perEpoch));
         }
+        parallel.start();
         manifest.put("status", "running");
-        Provenance.write(config.out().resolve(MANIFEST), manifest);
+        if (writes) {
+            Provenance.write(config.out().resolve(MANIFEST), manifest);
+        }
 
-        System.err.printf(Locale.ROOT, "training %s on %d images (%d trainable of %d parameters), %d threads%n",
-                job.architecture(), train.size(), trainable, total, NativeRuntime.threads());
+        say(writes, String.format(Locale.ROOT, "training %s on %d images (%d trainable of %d parameters), %d "
+                + "threads%s", job.architecture(), train.size(), trainable, total, NativeRuntime.threads(),
+                env.distributed() ? String.format(Locale.ROOT, " per process, %d processes (batch %d each, %d in "
+                        + "all)", env.worldSize(), config.batchSize(), globalBatch) : ""));
         long steps = state.globalStep();
         double trainSeconds = state.trainSeconds();
         Evaluation.Result last = null;
@@ -128,14 +163,18 @@ public final class Trainer {
             long correct = continuing ? state.correct() : 0;
             long seen = continuing ? state.seen() : 0;
             long start = System.nanoTime();
+            double commAtStart = group.communicationSeconds();
+            double waitSeconds;
             try (BatchLoader loader = new BatchLoader(train, config.batchSize(), true, config.seed(), epoch, false, 4,
-                    index)) {
-                ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1,
+                    index, shard, job.preparer(epoch))) {
+                ProgressBar bar = progressBar(writes, String.format(Locale.ROOT, "epoch %d/%d", epoch + 1,
                         config.epochs()), loader.batchesPerEpoch());
                 for (Batch b : loader) {
                     try (PointerScope scope = new PointerScope()) {
+                        b.attachViews(scope);
                         job.optimizer().setLearningRate(schedule.lr(steps));
-                        TrainingJob.StepOutcome o = job.step(b, epoch, steps);
+                        parallel.weightNextStep(shard.weight(loader.globalRows(index)));
+                        TrainingJob.StepOutcome o = b.size() > 0 ? job.step(b, epoch, steps) : parallel.emptyStep();
                         if (!Float.isFinite(o.loss())) {
                             throw new RobustifyException("training diverged: loss is " + o.loss() + " at epoch "
                                     + (epoch + 1) + " step " + (index + 1) + "; lower --lr");
@@ -143,52 +182,79 @@ public final class Trainer {
                         lossSum += o.loss() * b.size();
                         correct += o.correct();
                         seen += b.size();
+                        parallel.afterStep();
                     }
                     steps++;
-                    bar.update(++index, String.format(Locale.ROOT, "loss %.4f", lossSum / seen));
+                    bar.update(++index, String.format(Locale.ROOT, "loss %.4f", lossSum / Math.max(1, seen)));
                     if (index == perEpoch) {
                         break; // the epoch-end checkpoint below covers this step
                     }
                     stopped = config.stopAfterSteps() > 0 && steps >= config.stopAfterSteps();
                     if (stopped || (config.checkpointEvery() > 0 && steps % config.checkpointEvery() == 0)) {
                         double seconds = trainSeconds + (System.nanoTime() - start) / 1e9;
-                        saveCheckpoint(job, schedule, manifest, new TrainingState(steps, epoch, index,
-                                lossSum, correct, seen, seconds), Map.of());
+                        double[] sums = group.sum(new double[] {lossSum, correct, seen}, "checkpoint sums");
+                        lossSum = writes ? sums[0] : 0;
+                        correct = writes ? Math.round(sums[1]) : 0;
+                        seen = writes ? Math.round(sums[2]) : 0;
+                        if (writes) {
+                            saveCheckpoint(job, schedule, manifest, new TrainingState(steps, epoch, index,
+                                    sums[0], Math.round(sums[1]), Math.round(sums[2]), seconds), Map.of(), env);
+                        }
                     }
                     if (stopped) {
                         break;
                     }
                 }
                 bar.finish(String.format(Locale.ROOT, "loss %.4f", lossSum / Math.max(1, seen)));
+                waitSeconds = loader.waitSeconds();
             }
             double epochSeconds = (System.nanoTime() - start) / 1e9;
+            double commSeconds = group.communicationSeconds() - commAtStart;
             trainSeconds += epochSeconds;
             if (stopped) {
                 break;
             }
-            last = Evaluation.evaluate(job.evaluated(), test, config.evalBatchSize(), FashionMnist.MEAN, FashionMnist.STD);
+            double[] sums = group.sum(new double[] {lossSum, correct, seen}, "epoch sums");
+            double globalLoss = sums[0] / sums[2];
+            double globalAccuracy = sums[1] / sums[2];
+            last = Evaluation.evaluate(job.evaluated(), test, config.evalBatchSize(), FashionMnist.MEAN,
+                    FashionMnist.STD, group);
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("epoch", epoch + 1);
             metrics.put("steps", steps);
-            metrics.put("train_loss", lossSum / seen);
-            metrics.put("train_accuracy", correct / (double) seen);
+            metrics.put("train_loss", globalLoss);
+            metrics.put("train_accuracy", globalAccuracy);
             metrics.put("test_loss", last.meanLoss());
             metrics.put("test_accuracy", last.accuracy());
             metrics.put("epoch_seconds", epochSeconds);
-            metrics.put("images_per_second", seen / epochSeconds);
+            metrics.put("images_per_second", sums[2] / epochSeconds);
+            metrics.put("data_wait_seconds", waitSeconds);
+            metrics.put("data_wait_fraction", waitSeconds / epochSeconds);
+            if (env.distributed()) {
+                metrics.put("communication_seconds", commSeconds);
+                metrics.put("communication_share", commSeconds / epochSeconds);
+            }
             metrics.put("rss_bytes", ResidentMemory.bytes());
-            appendLine(config.out().resolve(METRICS), Json.line(metrics));
-            Checkpoint.save(job.module(), config.out().resolve(WEIGHTS));
-            saveCheckpoint(job, schedule, manifest,
-                    new TrainingState(steps, epoch + 1, 0, 0, 0, 0, trainSeconds),
-                    Map.of("weights", WEIGHTS, "metrics", metrics));
-            System.err.printf(Locale.ROOT, "epoch %d: train loss %.4f acc %.4f | test loss %.4f acc %.4f | %.1f s%n",
-                    epoch + 1, lossSum / seen, correct / (double) seen, last.meanLoss(), last.accuracy(),
-                    epochSeconds);
+            if (writes) {
+                appendLine(config.out().resolve(METRICS), Json.line(metrics));
+                Checkpoint.save(job.module(), config.out().resolve(WEIGHTS));
+                saveCheckpoint(job, schedule, manifest,
+                        new TrainingState(steps, epoch + 1, 0, 0, 0, 0, trainSeconds),
+                        Map.of("weights", WEIGHTS, "metrics", metrics), env);
+            }
+            say(writes, String.format(Locale.ROOT, "epoch %d: train loss %.4f acc %.4f | test loss %.4f acc %.4f "
+                    + "| %.1f s (waited %.1f%% on data%s)", epoch + 1, globalLoss, globalAccuracy, last.meanLoss(),
+                    last.accuracy(), epochSeconds, 100 * waitSeconds / epochSeconds, env.distributed()
+                            ? String.format(Locale.ROOT, ", %.1f%% in all-reduce", 100 * commSeconds / epochSeconds)
+                            : ""));
             stopped = config.stopAfterSteps() > 0 && steps >= config.stopAfterSteps() && epoch + 1 < config.epochs();
         }
         Summary summary = new Summary(last == null ? Double.NaN : last.accuracy(),
                 last == null ? Double.NaN : last.meanLoss(), trainSeconds, steps, trainable, total, stopped);
+        group.barrier("end of training");
+        if (!writes) {
+            return summary; // rank 0 runs the job's final work (e.g. calibration) and writes the results
+        }
         if (!stopped) {
             manifest.putAll(job.finish(config.out()));
         }
@@ -198,15 +264,27 @@ public final class Trainer {
         return summary;
     }
 
+    private static void say(boolean writes, String line) {
+        if (writes) {
+            System.err.println(line);
+        }
+    }
+
+    private static ProgressBar progressBar(boolean writes, String label, long total) {
+        return writes ? new ProgressBar(label, total)
+                : new ProgressBar(label, total, new PrintStream(OutputStream.nullOutputStream()), false);
+    }
+
     /** The recorded configuration: the loop's settings plus the job's under "job". */
-    private Map<String, Object> runConfig() {
+    private Map<String, Object> runConfig(DistEnv env) {
         Map<String, Object> m = new LinkedHashMap<>(config.asMap());
+        m.put("world_size", env.worldSize()); // the global batch, hence the arithmetic, depends on it
         m.put("job", factory.options());
         return m;
     }
 
     private void saveCheckpoint(TrainingJob job, LrSchedule schedule,
-            Map<String, Object> runManifest, TrainingState state, Map<String, Object> pointerExtra) {
+            Map<String, Object> runManifest, TrainingState state, Map<String, Object> pointerExtra, DistEnv env) {
         Map<String, Object> s = new LinkedHashMap<>(state.asMap());
         s.put("architecture", job.architecture());
         s.put("scheduler", schedule.describe(state.globalStep()));
@@ -221,7 +299,7 @@ public final class Trainer {
         s.put("data_order", Map.of("seed", config.seed(), "epoch", state.epoch(), "batch_in_epoch",
                 state.batchInEpoch(), "rule", "BatchLoader.permutation(size, seed, epoch)"));
         s.put("rng", Map.of("torch_cpu_generator", ResumableCheckpoint.RNG));
-        s.put("config", runConfig());
+        s.put("config", runConfig(env));
         Map<String, Object> manifest = new LinkedHashMap<>(runManifest);
         manifest.put("status", "checkpoint");
         manifest.put("checkpoint", state.asMap());
@@ -234,12 +312,12 @@ public final class Trainer {
     }
 
     /** A checkpoint continues only the run that wrote it: same config up to {@link TrainConfig#RESUMABLE_CHANGES}. */
-    private void checkResumable(ResumableCheckpoint.Found found, LrSchedule schedule) {
+    private void checkResumable(ResumableCheckpoint.Found found, LrSchedule schedule, DistEnv env) {
         JsonNode saved = found.state().path("config");
         JsonNode now;
         try {
             // Through text, as the saved one was: numbers then compare by value (11 as int == 11 as long).
-            now = Json.MAPPER.readTree(Json.line(runConfig()));
+            now = Json.MAPPER.readTree(Json.line(runConfig(env)));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

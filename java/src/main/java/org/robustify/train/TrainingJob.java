@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.bytedeco.pytorch.Module;
 import org.robustify.data.Batch;
+import org.robustify.data.BatchPreparer;
 import org.robustify.data.ImageDataset;
 import org.robustify.model.ImageClassifier;
 
@@ -44,6 +45,14 @@ public interface TrainingJob {
     ImageClassifier evaluated();
 
     AdamOptimizer optimizer();
+
+    /**
+     * Work on epoch {@code epoch}'s batches that may run ahead of the trainer on the loader's thread (the augmented
+     * views), or null for none. {@link #step} must give the same result with or without it.
+     */
+    default BatchPreparer preparer(int epoch) {
+        return null;
+    }
 
     /** Forward, backward and optimiser step on one batch; called inside the step's PointerScope. */
     StepOutcome step(Batch batch, int epoch, long globalStep);

@@ -26,6 +26,11 @@ public record TrainingState(long globalStep, int epoch, int batchInEpoch, double
         return new TrainingState(0, 0, 0, 0, 0, 0, 0);
     }
 
+    /** The same position without the epoch's running sums (in a data-parallel run only rank 0 carries them). */
+    public TrainingState withoutSums() {
+        return new TrainingState(globalStep, epoch, batchInEpoch, 0, 0, 0, trainSeconds);
+    }
+
     public Map<String, Object> asMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", FORMAT);

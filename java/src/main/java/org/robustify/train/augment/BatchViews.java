@@ -1,11 +1,15 @@
 package org.robustify.train.augment;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.robustify.data.Batch;
+import org.robustify.data.BatchPreparer;
 import org.robustify.data.BatchTensors;
 import org.robustify.tensor.ImageLayout;
 import org.robustify.tensor.Preprocess;
@@ -39,10 +43,26 @@ public final class BatchViews {
         return BatchTensors.labels(batch);
     }
 
-    /** View {@code view} of the batch under {@code augmenter} at {@code epoch}, normalised. */
+    /**
+     * View {@code view} of the batch under {@code augmenter} at {@code epoch}, normalised: the one {@link #preparer}
+     * computed ahead when the batch carries it, else computed now (the same pixels either way).
+     */
     public Tensor augmented(Augmenter augmenter, int epoch, int view) {
-        Tensor out = augmenter.apply(raw(), sampleIds, epoch, view);
+        Tensor ahead = batch.view(view);
+        Tensor out = ahead != null ? ahead : augmenter.apply(raw(), sampleIds, epoch, view);
         return Preprocess.normalize(out, ImageLayout.NHWC, mean, std);
+    }
+
+    /** Computes views 0..{@code count}-1 of each batch of {@code epoch} on the loader's thread. */
+    public static BatchPreparer preparer(Augmenter augmenter, int epoch, int count) {
+        return batch -> {
+            BatchViews v = new BatchViews(batch, null, null);
+            List<Tensor> views = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                views.add(augmenter.apply(v.raw(), v.sampleIds, epoch, i));
+            }
+            return views;
+        };
     }
 
     /** uint8 [N, H, W, C], owned by libtorch. */
