@@ -149,7 +149,14 @@ public final class Demo {
                 teacher, test));
 
         Map<String, Object> transfer = transfer(method.dir(), data);
-        Map<String, Object> results = DemoReport.write(out, plan, models, transfer, student,
+        Map<String, TrainedStep.Done> stages = new LinkedHashMap<>();
+        stages.put("student", student);
+        stages.put("teacher", teacher);
+        stages.put("method", method);
+        stages.put("augmix-full", fullFt);
+        stages.put("partial-no-teacher", partial);
+        stages.putAll(ablationRuns);
+        Map<String, Object> results = DemoReport.write(out, plan, models, transfer, student, stages,
                 (System.nanoTime() - start) / 1e9);
         manifest.put("status", "completed");
         manifest.put("result", Map.of("results", RESULTS_JSON, "targets", results.get("targets")));

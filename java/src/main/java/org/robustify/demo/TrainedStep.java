@@ -20,7 +20,8 @@ import org.robustify.util.Json;
  */
 final class TrainedStep {
     /** What the demo needs of a finished stage. */
-    record Done(Path dir, double trainSeconds, double testAccuracy, long trainable, long total, boolean reused) {}
+    record Done(Path dir, double trainSeconds, double testAccuracy, long trainable, long total, boolean reused,
+            double dataWaitFraction) {}
 
     private TrainedStep() {}
 
@@ -48,7 +49,30 @@ final class TrainedStep {
     private static Done done(Path dir, JsonNode manifest, boolean reused) {
         JsonNode result = manifest.path("result");
         return new Done(dir, result.path("trainSeconds").asDouble(), result.path("testAccuracy").asDouble(),
-                result.path("trainableParameters").asLong(), result.path("totalParameters").asLong(), reused);
+                result.path("trainableParameters").asLong(), result.path("totalParameters").asLong(), reused,
+                dataWaitFraction(dir));
+    }
+
+    /** The share of the stage's training time spent waiting for batches (NaN for runs from before it was logged). */
+    static double dataWaitFraction(Path dir) {
+        double waited = 0;
+        double total = 0;
+        try {
+            for (String line : Files.readAllLines(dir.resolve(Trainer.METRICS))) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode m = Json.MAPPER.readTree(line);
+                if (!m.has("data_wait_seconds")) {
+                    return Double.NaN;
+                }
+                waited += m.path("data_wait_seconds").asDouble();
+                total += m.path("epoch_seconds").asDouble();
+            }
+        } catch (IOException e) {
+            throw new RobustifyException("cannot read " + dir.resolve(Trainer.METRICS) + ": " + e.getMessage(), e);
+        }
+        return total > 0 ? waited / total : Double.NaN;
     }
 
     private static boolean sameConfig(JsonNode manifest, TrainConfig config, TrainingJob.Factory factory) {
