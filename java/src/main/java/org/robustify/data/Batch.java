@@ -2,7 +2,6 @@ package org.robustify.data;
 
 import java.util.List;
 
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -33,15 +32,11 @@ public record Batch(byte[] pixels, long[] labels, int[] indices, int height, int
         return i < views.size() ? views.get(i) : null;
     }
 
-    /** Hands the prefetched views to the step's scope, which frees them when the step ends. */
-    public void attachViews(PointerScope scope) {
-        for (Tensor t : views) {
-            scope.attach(t);
-        }
-    }
-
-    /** Frees the prefetched views of a batch that will not be trained on (the loader closed early). */
-    void releaseViews() {
+    /**
+     * Frees the prefetched views: after the step that used them, or for a batch that will not be trained on (the
+     * loader closed early). Tensors computed from them hold their own references.
+     */
+    public void releaseViews() {
         for (Tensor t : views) {
             t.close();
         }

@@ -154,7 +154,7 @@ public final class BatchLoader implements Iterable<Batch>, AutoCloseable {
         try (PointerScope scope = new PointerScope()) {
             List<Tensor> views = preparer.prepare(batch);
             for (Tensor t : views) {
-                scope.detach(t);
+                t.retainReference(); // outlives the scope; Batch.releaseViews frees it
             }
             return batch.withViews(views);
         }

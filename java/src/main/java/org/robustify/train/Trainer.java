@@ -1,8 +1,6 @@
 package org.robustify.train;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,11 +165,10 @@ public final class Trainer {
             double waitSeconds;
             try (BatchLoader loader = new BatchLoader(train, config.batchSize(), true, config.seed(), epoch, false, 4,
                     index, shard, job.preparer(epoch))) {
-                ProgressBar bar = progressBar(writes, String.format(Locale.ROOT, "epoch %d/%d", epoch + 1,
+                ProgressBar bar = ProgressBar.shownIf(writes, String.format(Locale.ROOT, "epoch %d/%d", epoch + 1,
                         config.epochs()), loader.batchesPerEpoch());
                 for (Batch b : loader) {
                     try (PointerScope scope = new PointerScope()) {
-                        b.attachViews(scope);
                         job.optimizer().setLearningRate(schedule.lr(steps));
                         parallel.weightNextStep(shard.weight(loader.globalRows(index)));
                         TrainingJob.StepOutcome o = b.size() > 0 ? job.step(b, epoch, steps) : parallel.emptyStep();
@@ -183,6 +180,8 @@ public final class Trainer {
                         correct += o.correct();
                         seen += b.size();
                         parallel.afterStep();
+                    } finally {
+                        b.releaseViews();
                     }
                     steps++;
                     bar.update(++index, String.format(Locale.ROOT, "loss %.4f", lossSum / Math.max(1, seen)));
@@ -268,11 +267,6 @@ public final class Trainer {
         if (writes) {
             System.err.println(line);
         }
-    }
-
-    private static ProgressBar progressBar(boolean writes, String label, long total) {
-        return writes ? new ProgressBar(label, total)
-                : new ProgressBar(label, total, new PrintStream(OutputStream.nullOutputStream()), false);
     }
 
     /** The recorded configuration: the loop's settings plus the job's under "job". */
