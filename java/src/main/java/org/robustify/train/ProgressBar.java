@@ -20,6 +20,16 @@ public final class ProgressBar {
         this(label, total, System.err, System.console() != null);
     }
 
+    /** A bar that draws nothing: the other ranks of a data-parallel job, whose progress rank 0 shows. */
+    public static ProgressBar quiet(String label, long total) {
+        return new ProgressBar(label, total, new PrintStream(java.io.OutputStream.nullOutputStream()), false);
+    }
+
+    /** Shown when {@code shown}, else {@link #quiet}. */
+    public static ProgressBar shownIf(boolean shown, String label, long total) {
+        return shown ? new ProgressBar(label, total) : quiet(label, total);
+    }
+
     ProgressBar(String label, long total, PrintStream out, boolean terminal) {
         this.label = label;
         this.total = Math.max(1, total);
