@@ -1,36 +1,56 @@
 package org.robustify.peft;
 
+import org.bytedeco.pytorch.Module;
+import org.robustify.model.ImageClassifier;
+import org.robustify.model.resnet.ResNet;
 import org.robustify.model.vit.VisionTransformer;
-import org.robustify.model.vit.VitBlock;
 import org.robustify.runtime.RobustifyException;
 
-/** Attaches each injecting strategy's modules to a ViT's hook slots (new names; timm names untouched). */
+/**
+ * Injects an injecting strategy's modules into a model, by family ({@link VitInjection}, {@link ResNetInjection}),
+ * and the sizes both families share.
+ */
 final class Injection {
     /** Name under which Compacter's shared rules are registered on the model root. */
     static final String COMPACTER_SHARED = "compacter_shared";
 
     private Injection() {}
 
-    static void lora(VisionTransformer vit, PeftSettings s) {
-        for (VitBlock b : vit.blocks.blocks) {
-            b.attn.qkvHook.attach("qkv_lora", new LoraBranch(b.attn.qkv, 3, s.loraRank(), s.loraAlpha()));
-            b.mlp.fc1Hook.attach("fc1_lora", new LoraBranch(b.mlp.fc1, 1, s.loraRank(), s.loraAlpha()));
-            b.mlp.fc2Hook.attach("fc2_lora", new LoraBranch(b.mlp.fc2, 1, s.loraRank(), s.loraAlpha()));
+    /** Whether {@code model} is of a family the injecting strategies have placements for. */
+    static boolean supports(ImageClassifier model) {
+        return model instanceof VisionTransformer || model instanceof ResNet;
+    }
+
+    static void inject(Strategy strategy, ImageClassifier model, PeftSettings s) {
+        if (model instanceof VisionTransformer vit) {
+            switch (strategy) {
+                case LORA -> VitInjection.lora(vit, s);
+                case ADAPTER -> VitInjection.adapters(vit, s);
+                case COMPACTER -> VitInjection.compacter(vit, s);
+                case IA3 -> VitInjection.ia3(vit);
+                default -> throw new IllegalArgumentException(strategy + " injects nothing");
+            }
+        } else if (model instanceof ResNet net) {
+            switch (strategy) {
+                case LORA -> ResNetInjection.lora(net, s);
+                case ADAPTER -> ResNetInjection.adapters(net, s);
+                case COMPACTER -> ResNetInjection.compacter(net, s);
+                case IA3 -> ResNetInjection.ia3(net);
+                default -> throw new IllegalArgumentException(strategy + " injects nothing");
+            }
+        } else {
+            throw new RobustifyException(strategy.label() + ": no placements for " + model.architecture());
         }
     }
 
-    static void adapters(VisionTransformer vit, PeftSettings s) {
-        long dim = vit.featureDim();
-        long hidden = Math.max(1, dim / s.adapterReduction());
-        for (VitBlock b : vit.blocks.blocks) {
-            b.attnOutHook.attach("attn_adapter", new BottleneckAdapter(dim, hidden));
-            b.mlpOutHook.attach("mlp_adapter", new BottleneckAdapter(dim, hidden));
-        }
+    /** Bottleneck adapter's hidden size: width / reduction, at least 1. */
+    static long adapterHidden(long dim, PeftSettings s) {
+        return Math.max(1, dim / s.adapterReduction());
     }
 
     /**
      * Hidden size dim / reduction rounded up to a multiple of n (PHM layers need both sizes divisible by n; for
-     * vit_tiny, 192 / 32 = 6 becomes 8).
+     * vit_tiny, 192 / 32 = 6 becomes 8; for ResNet-18's 64-channel blocks, 2 becomes 4).
      */
     static long compacterHidden(long dim, PeftSettings s) {
         int n = s.phmN();
@@ -41,24 +61,13 @@ final class Injection {
         return (h + n - 1) / n * n;
     }
 
-    static void compacter(VisionTransformer vit, PeftSettings s) {
-        long dim = vit.featureDim();
-        long hidden = compacterHidden(dim, s);
+    /**
+     * Compacter's rules, registered once on the model root so the optimiser sees each shared tensor once; the
+     * adapters hold them in fields, which the model's hook slots keep alive as long as the model.
+     */
+    static PhmRules sharedRules(Module root, PeftSettings s) {
         PhmRules rules = new PhmRules(s.phmN());
-        // Registered once so the optimiser sees each shared tensor once; the adapters hold it in fields, which the
-        // model's hook slots keep alive as long as the model.
-        vit.register_module(COMPACTER_SHARED, rules);
-        for (VitBlock b : vit.blocks.blocks) {
-            b.attnOutHook.attach("attn_compacter", new CompacterAdapter(rules, dim, hidden));
-            b.mlpOutHook.attach("mlp_compacter", new CompacterAdapter(rules, dim, hidden));
-        }
-    }
-
-    static void ia3(VisionTransformer vit) {
-        long dim = vit.featureDim();
-        for (VitBlock b : vit.blocks.blocks) {
-            b.attn.qkvHook.attach("qkv_ia3", Ia3Scaling.keysAndValues(dim));
-            b.mlp.actHook.attach("act_ia3", Ia3Scaling.whole(b.mlp.fc1.weight().size(0)));
-        }
+        root.register_module(COMPACTER_SHARED, rules);
+        return rules;
     }
 }

@@ -51,7 +51,13 @@ public final class PhmLinear extends Module {
         return sum.reshape(n, n, p, q).permute(0, 2, 1, 3).reshape(out, in);
     }
 
+    /** y = W·x + bias over the last dimension. */
     public Tensor forward(Tensor x) {
-        return x.matmul(weight().t()).add(bias);
+        return forward(x, Channels.LAST);
+    }
+
+    /** y = W·x + bias over the channels where {@code channels} says they are (a 1×1 convolution on NCHW). */
+    public Tensor forward(Tensor x, Channels channels) {
+        return channels.linearMap(x, weight(), bias);
     }
 }

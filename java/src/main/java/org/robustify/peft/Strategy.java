@@ -19,9 +19,9 @@ import org.robustify.runtime.RobustifyException;
  * everything else frozen (requires_grad false). The head is whatever the model's head is: callers that fine-tune a
  * pre-trained model build it for the new task (a fresh head) and load the backbone before applying a strategy.
  *
- * <p>Support: every strategy on ViTs ({@link VisionTransformer}); {@code full}, {@code linear} and {@code bitfit}
- * also on ResNets (on a ResNet BatchNorm's running statistics are buffers, not parameters: they still move in train
- * mode). LoRA, adapters, Compacter and (IA)³ on a ResNet or the small CNN are refused with an error.
+ * <p>Support: every strategy on ViTs ({@link VisionTransformer}) and ResNets ({@link ResNet}; placements in
+ * {@link ResNetInjection}; BatchNorm's running statistics are buffers, not parameters: they still move in train
+ * mode). The small CNNs are refused with an error.
  */
 public enum Strategy {
     /** Everything trains. */
@@ -30,13 +30,13 @@ public enum Strategy {
     LINEAR,
     /** Every bias, plus the head. */
     BITFIT,
-    /** LoRA on q, k, v (the fused qkv split in three) and both MLP Linears. */
+    /** LoRA on q, k, v (the fused qkv split in three) and both MLP Linears; on a ResNet, each block's branch convs. */
     LORA,
-    /** Bottleneck adapters after the attention and after the MLP of each block. */
+    /** Bottleneck adapters after the attention and after the MLP of each block; on a ResNet on each residual branch. */
     ADAPTER,
     /** PHM adapters (Compacter) at the adapter positions, rules shared across layers. */
     COMPACTER,
-    /** (IA)³ scaling vectors on k, v and the MLP intermediate activation. */
+    /** (IA)³ scaling vectors on k, v and the MLP intermediate activation; on a ResNet on each branch norm's output. */
     IA3;
 
     public String label() {
@@ -60,16 +60,13 @@ public enum Strategy {
         return String.join(", ", out);
     }
 
-    /** Whether this strategy injects modules (and so needs a ViT). */
+    /** Whether this strategy injects modules (into a ViT's or a ResNet's hook slots). */
     public boolean injects() {
         return this == LORA || this == ADAPTER || this == COMPACTER || this == IA3;
     }
 
     public boolean supports(ImageClassifier model) {
-        if (model instanceof VisionTransformer) {
-            return true;
-        }
-        return model instanceof ResNet && !injects();
+        return Injection.supports(model);
     }
 
     public PeftReport apply(ImageClassifier model) {
@@ -79,16 +76,13 @@ public enum Strategy {
     public PeftReport apply(ImageClassifier model, PeftSettings settings) {
         if (!supports(model)) {
             throw new RobustifyException("strategy '" + label() + "' does not support " + model.architecture()
-                    + ": LoRA, adapter, compacter and ia3 need a ViT (vit_tiny, vit_small, vit_base); full, linear "
-                    + "and bitfit work on ViTs and ResNets");
+                    + ": the fine-tuning strategies need a ViT (vit_tiny, vit_small, vit_base) or a ResNet "
+                    + "(resnet18, resnet34, resnet50)");
         }
         long before = Parameters.count(model.module(), false);
         Parameters.setRequiresGrad(model.module(), this == FULL);
         switch (this) {
-            case LORA -> Injection.lora((VisionTransformer) model, settings);
-            case ADAPTER -> Injection.adapters((VisionTransformer) model, settings);
-            case COMPACTER -> Injection.compacter((VisionTransformer) model, settings);
-            case IA3 -> Injection.ia3((VisionTransformer) model);
+            case LORA, ADAPTER, COMPACTER, IA3 -> Injection.inject(this, model, settings);
             case BITFIT -> {
                 for (Map.Entry<String, Tensor> e : Parameters.named(model.module()).entrySet()) {
                     if (e.getKey().endsWith(".bias")) {

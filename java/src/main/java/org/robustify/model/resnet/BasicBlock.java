@@ -2,6 +2,8 @@ package org.robustify.model.resnet;
 
 import static org.bytedeco.pytorch.global.torch.relu;
 
+import java.util.List;
+
 import org.bytedeco.pytorch.BatchNorm2dImpl;
 import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.Tensor;
@@ -16,6 +18,7 @@ public final class BasicBlock extends ResidualBlock {
     public final Downsample downsample;
 
     public BasicBlock(long inChannels, long planes, long stride) {
+        super(2);
         conv1 = register_module("conv1", ConvBn.conv(inChannels, planes, 3, stride, 1));
         bn1 = register_module("bn1", ConvBn.bn(planes));
         conv2 = register_module("conv2", ConvBn.conv(planes, planes, 3, 1, 1));
@@ -27,10 +30,15 @@ public final class BasicBlock extends ResidualBlock {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor out = relu(bn1.forward(conv1.forward(x)));
-        out = bn2.forward(conv2.forward(out));
+        Tensor out = relu(convBn(0, conv1, bn1, x));
+        out = convBn(1, conv2, bn2, out);
         Tensor shortcut = downsample == null ? x : downsample.forward(x);
-        return relu(out.add(shortcut));
+        return relu(addShortcut(x, out, shortcut));
+    }
+
+    @Override
+    public List<Conv2dImpl> branchConvs() {
+        return List.of(conv1, conv2);
     }
 
     @Override

@@ -2,6 +2,8 @@ package org.robustify.model.resnet;
 
 import static org.bytedeco.pytorch.global.torch.relu;
 
+import java.util.List;
+
 import org.bytedeco.pytorch.BatchNorm2dImpl;
 import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.Tensor;
@@ -23,6 +25,7 @@ public final class Bottleneck extends ResidualBlock {
     public final Downsample downsample;
 
     public Bottleneck(long inChannels, long planes, long stride) {
+        super(3);
         long out = planes * EXPANSION;
         conv1 = register_module("conv1", ConvBn.conv(inChannels, planes, 1, 1, 0));
         bn1 = register_module("bn1", ConvBn.bn(planes));
@@ -37,11 +40,16 @@ public final class Bottleneck extends ResidualBlock {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor out = relu(bn1.forward(conv1.forward(x)));
-        out = relu(bn2.forward(conv2.forward(out)));
-        out = bn3.forward(conv3.forward(out));
+        Tensor out = relu(convBn(0, conv1, bn1, x));
+        out = relu(convBn(1, conv2, bn2, out));
+        out = convBn(2, conv3, bn3, out);
         Tensor shortcut = downsample == null ? x : downsample.forward(x);
-        return relu(out.add(shortcut));
+        return relu(addShortcut(x, out, shortcut));
+    }
+
+    @Override
+    public List<Conv2dImpl> branchConvs() {
+        return List.of(conv1, conv2, conv3);
     }
 
     @Override

@@ -109,6 +109,11 @@ public final class ResNet extends Module implements BlockModel {
         blockNames = Collections.unmodifiableList(names);
     }
 
+    /** The residual blocks in execution order (what {@link #block} runs), for injecting modules into them. */
+    public List<ResidualBlock> residualBlocks() {
+        return blocks;
+    }
+
     public boolean imagenetStem() {
         return imagenetStem;
     }

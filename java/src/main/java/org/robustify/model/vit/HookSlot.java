@@ -5,7 +5,8 @@ import org.bytedeco.pytorch.Tensor;
 import org.robustify.runtime.RobustifyException;
 
 /**
- * An optional place in a ViT layer where one injected module rewrites a sub-layer's output (see {@link OutputHook}).
+ * An optional place in a layer (ViT block, ResNet residual block) where one injected module rewrites a sub-layer's
+ * output (see {@link OutputHook}).
  * Empty by default, so a plain model computes exactly what it did before. The attached module is registered on the
  * host under a new name (the timm names of existing parameters do not change) and kept in a field here, because
  * libtorch's registry does not keep the Java object alive.
@@ -16,7 +17,7 @@ public final class HookSlot {
     private Module module;
     private OutputHook hook;
 
-    HookSlot(Module host, String where) {
+    public HookSlot(Module host, String where) {
         this.host = host;
         this.where = where;
     }
