@@ -1,5 +1,8 @@
 package org.robustify.attack;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.LongOptional;
@@ -12,6 +15,7 @@ import org.robustify.data.Batch;
 import org.robustify.data.BatchLoader;
 import org.robustify.data.BatchTensors;
 import org.robustify.data.ImageDataset;
+import org.robustify.dist.ShardedBatches;
 import org.robustify.eval.Predictor;
 import org.robustify.model.ImageClassifier;
 import org.robustify.runtime.RobustifyException;
@@ -44,12 +48,19 @@ public final class AdversarialEval {
      */
     public static Result accuracy(ImageClassifier attacked, Predictor scored, ImageDataset data, float[] mean,
             float[] std, AttackOptions o, int limit, int batchSize) {
+        return accuracy(attacked, scored, data, mean, std, o, limit, batchSize, ShardedBatches.single());
+    }
+
+    /** Sharded by whole batches over the ranks of {@code shards}; the counts are those of one process. */
+    public static Result accuracy(ImageClassifier attacked, Predictor scored, ImageDataset data, float[] mean,
+            float[] std, AttackOptions o, int limit, int batchSize, ShardedBatches shards) {
         if (batchSize < 1) {
             throw new RobustifyException("batch size must be >= 1; got " + batchSize);
         }
         ImageDataset subset = data.head(limit);
         String label = o.kind() + " " + o.norm().name().toLowerCase() + " eps " + String.format("%.4g", o.epsilon());
-        ProgressBar progress = new ProgressBar(label, subset.size());
+        ProgressBar progress = ProgressBar.shownIf(shards.reports(), label, subset.size());
+        Map<Integer, double[]> own = new HashMap<>();
         boolean wasTraining = attacked.module().is_training();
         attacked.module().eval();
         long correct = 0;
@@ -57,22 +68,31 @@ public final class AdversarialEval {
         int batchIndex = 0;
         try (BatchLoader loader = new BatchLoader(subset, batchSize, false, 0, 0, false, 2)) {
             for (Batch b : loader) {
+                int index = batchIndex++;
+                if (!shards.mine(index)) {
+                    continue;
+                }
                 try (PointerScope scope = new PointerScope()) {
                     Tensor x = unitImages(b);
                     Tensor y = BatchTensors.labels(b);
-                    AttackOptions batchOptions = o.withSeed(batchSeed(o.seed(), batchIndex));
+                    AttackOptions batchOptions = o.withSeed(batchSeed(o.seed(), index));
                     Tensor adv = Attacks.perturb(attacked, mean, std, x, y, batchOptions);
                     try (NoGradGuard noGrad = new NoGradGuard()) {
                         Tensor logits = scored.logits(Attacks.normalize(adv, mean, std));
-                        correct += logits.argmax(new LongOptional(1), false).eq(y).sum().item_long();
+                        long right = logits.argmax(new LongOptional(1), false).eq(y).sum().item_long();
+                        own.put(index, new double[] {right});
+                        correct += right;
                     }
                 }
                 done += b.size();
-                batchIndex++;
-                progress.update(done, String.format("acc %.4f", correct / (double) done));
+                progress.update(done * shards.worldSize(), String.format("acc %.4f", correct / (double) done));
             }
         } finally {
             attacked.module().train(wasTraining);
+        }
+        correct = 0;
+        for (double[] right : shards.gather(batchIndex, own, label)) {
+            correct += Math.round(right[0]);
         }
         progress.finish(String.format("acc %.4f", subset.size() == 0 ? 0 : correct / (double) subset.size()));
         return new Result(correct, subset.size());

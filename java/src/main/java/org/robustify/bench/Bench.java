@@ -7,11 +7,12 @@ import java.util.Map;
 
 import org.robustify.attack.AdversarialEval;
 import org.robustify.attack.AttackOptions;
+import org.robustify.corrupt.CorruptionPreset;
 import org.robustify.data.ImageDataset;
 import org.robustify.eval.CorruptionErrors;
+import org.robustify.dist.ShardedBatches;
 import org.robustify.eval.CorruptionSuite;
 import org.robustify.eval.Predictor;
-import org.robustify.eval.SuiteOptions;
 import org.robustify.eval.SuiteResult;
 import org.robustify.model.ImageClassifier;
 
@@ -28,17 +29,31 @@ public final class Bench {
 
     private Bench() {}
 
+    /**
+     * @param folder the corrupted images written by {@code robustify corrupt} (its cells are {@code o}'s), or null
+     *               to corrupt on the fly
+     */
     public static Result run(BenchModel model, ImageDataset data, List<OodSet> ood, BenchOptions o,
-            Baseline baseline) {
+            Baseline baseline, CorruptionFolder folder) {
+        return run(model, data, ood, o, baseline, folder, ShardedBatches.single());
+    }
+
+    /** Sharded over the ranks of {@code shards}; every rank gets the one-process numbers (timings aside). */
+    public static Result run(BenchModel model, ImageDataset data, List<OodSet> ood, BenchOptions o,
+            Baseline baseline, CorruptionFolder folder, ShardedBatches shards) {
         for (OodSet set : ood) {
             set.requireCompatible(model.classes());
+        }
+        if (folder != null && o.has(BenchSuite.CORRUPTIONS)) {
+            // Checked before any suite runs: a folder that does not fit the data fails now, not after the attacks.
+            folder.evaluatedImages(data, o.corruptionLimit());
         }
         Map<String, Object> json = new LinkedHashMap<>();
         Map<String, Object> seconds = new LinkedHashMap<>();
         ImageDataset head = data.head(o.limit());
         if (o.has(BenchSuite.CLEAN) || o.has(BenchSuite.CALIBRATION)) {
             LogitEval.Result r = LogitEval.run(model.scored(), head, model.mean(), model.std(), o.batchSize(),
-                    "clean");
+                    "clean", shards);
             if (o.has(BenchSuite.CLEAN)) {
                 json.put("clean", Map.of("accuracy", r.accuracy(), "correct", r.correct(), "total", r.total()));
             }
@@ -50,10 +65,9 @@ public final class Bench {
         SuiteResult suite = null;
         if (o.has(BenchSuite.CORRUPTIONS)) {
             long start = System.nanoTime();
-            SuiteOptions so = SuiteOptions.defaults().withLimit(o.corruptionLimit()).withSeed(o.seed())
-                    .withBatchSize(o.batchSize()).withProgress(true);
-            suite = CorruptionSuite.run(model.scored(), data, model.mean(), model.std(), so);
+            suite = suite(model.scored(), data, model.mean(), model.std(), o, folder, shards);
             Map<String, Object> c = new LinkedHashMap<>();
+            c.put("source", folder != null ? folder.describe() : onTheFly(o, data));
             c.put("suite", suite.asMap());
             if (baseline != null) {
                 SuiteResult s = suite;
@@ -70,23 +84,48 @@ public final class Bench {
             long start = System.nanoTime();
             List<Object> sets = new ArrayList<>();
             for (OodSet set : ood) {
-                sets.add(ood(model, set, o));
+                sets.add(ood(model, set, o, shards));
             }
             json.put("ood", sets);
             seconds.put("ood", (System.nanoTime() - start) / 1e9);
         }
         if (o.has(BenchSuite.FGSM)) {
             long start = System.nanoTime();
-            json.put("fgsm", attacks(model, head, o, true));
+            json.put("fgsm", attacks(model, head, o, true, shards));
             seconds.put("fgsm", (System.nanoTime() - start) / 1e9);
         }
         if (o.has(BenchSuite.PGD)) {
             long start = System.nanoTime();
-            json.put("pgd", attacks(model, head, o, false));
+            json.put("pgd", attacks(model, head, o, false, shards));
             seconds.put("pgd", (System.nanoTime() - start) / 1e9);
         }
         json.put("seconds", seconds);
         return new Result(json, suite);
+    }
+
+    /**
+     * The corruption suite of one predictor: from the folder (the folder's seed is the suite's corruption seed), or
+     * on the fly. Also used for a baseline run, so it sees the very same images.
+     */
+    public static SuiteResult suite(Predictor p, ImageDataset data, float[] mean, float[] std, BenchOptions o,
+            CorruptionFolder folder, ShardedBatches shards) {
+        if (folder == null) {
+            return CorruptionSuite.run(p, data, mean, std, o.suiteOptions(),
+                    CorruptionSuite.engine(o.suiteOptions()), shards);
+        }
+        return CorruptionSuite.run(p, data, mean, std, o.suiteOptions()
+                .withLimit(folder.evaluatedImages(data, o.corruptionLimit())).withSeed(folder.seed()), folder, shards);
+    }
+
+    private static Map<String, Object> onTheFly(BenchOptions o, ImageDataset data) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("kind", "on the fly");
+        d.put("seed", o.seed());
+        d.put("preset", CorruptionPreset.AUTO.nativeName());
+        d.put("preset_resolved", CorruptionPreset.AUTO.resolve(data.height(), data.width()).nativeName());
+        d.put("frost", "procedural");
+        d.put("path", "fast");
+        return d;
     }
 
     /**
@@ -102,10 +141,10 @@ public final class Bench {
         }
     }
 
-    private static Map<String, Object> ood(BenchModel model, OodSet set, BenchOptions o) {
+    private static Map<String, Object> ood(BenchModel model, OodSet set, BenchOptions o, ShardedBatches shards) {
         Predictor p = set.mask() == null ? model.scored() : set.mask().restrict(model.scored());
         LogitEval.Result r = LogitEval.run(p, set.data(), model.mean(), model.std(), o.batchSize(),
-                "ood " + set.name());
+                "ood " + set.name(), shards);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", set.name());
         m.put("source", set.source());
@@ -122,7 +161,8 @@ public final class Bench {
         return m;
     }
 
-    private static Map<String, Object> attacks(BenchModel model, ImageDataset data, BenchOptions o, boolean fgsm) {
+    private static Map<String, Object> attacks(BenchModel model, ImageDataset data, BenchOptions o, boolean fgsm,
+            ShardedBatches shards) {
         List<Object> rows = new ArrayList<>();
         ImageClassifier attacked = model.attacked();
         AttackOptions first = null;
@@ -130,7 +170,7 @@ public final class Bench {
             AttackOptions a = fgsm ? BenchOptions.fgsm(eps, o.norm()) : o.pgd(eps);
             first = first == null ? a : first;
             AdversarialEval.Result r = AdversarialEval.accuracy(attacked, model.scored(), data, model.mean(),
-                    model.std(), a, 0, o.batchSize());
+                    model.std(), a, 0, o.batchSize(), shards);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("eps", eps);
             row.put("eps_255", eps * 255);

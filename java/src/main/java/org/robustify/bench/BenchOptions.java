@@ -5,6 +5,8 @@ import java.util.Set;
 
 import org.robustify.attack.AttackNorm;
 import org.robustify.attack.AttackOptions;
+import org.robustify.corrupt.Corruption;
+import org.robustify.eval.SuiteOptions;
 import org.robustify.runtime.RobustifyException;
 
 /**
@@ -14,9 +16,12 @@ import org.robustify.runtime.RobustifyException;
  * @param corruptionLimit first N images for the corruption suite (0: all)
  * @param pgdStep         PGD step; 0 means 2.5·eps/steps (Madry et al.)
  * @param imagenet        the data is ImageNet: also report mCE against AlexNet's published errors
+ * @param corruptions     the corruption suite's corruptions, in report order (null: the 15 benchmark ones)
+ * @param severities      its severities, in report order (null: 1..5)
  */
 public record BenchOptions(Set<BenchSuite> suites, int limit, int corruptionLimit, List<Double> epsilons,
-        AttackNorm norm, int pgdSteps, double pgdStep, long seed, int batchSize, boolean imagenet) {
+        AttackNorm norm, int pgdSteps, double pgdStep, long seed, int batchSize, boolean imagenet,
+        List<Corruption> corruptions, List<Integer> severities) {
 
     public BenchOptions {
         if (suites == null || suites.isEmpty()) {
@@ -35,11 +40,27 @@ public record BenchOptions(Set<BenchSuite> suites, int limit, int corruptionLimi
                 && (epsilons == null || epsilons.isEmpty())) {
             throw new RobustifyException("--eps must list at least one epsilon for fgsm/pgd");
         }
+        corruptions = corruptions == null ? Corruption.benchmark() : List.copyOf(corruptions);
+        severities = severities == null ? List.of(1, 2, 3, 4, 5) : List.copyOf(severities);
+        // The suite's own checks (no identity, no duplicates, severities 1..5) fail here, before any work.
+        suiteOptions(corruptions, severities, corruptionLimit, seed, batchSize);
         suites = Set.copyOf(suites);
         epsilons = epsilons == null ? List.of() : List.copyOf(epsilons);
         for (double eps : epsilons) {
             fgsm(eps, norm);
         }
+    }
+
+    /** Options of the corruption suite (corruptions, severities, limit, seed, batch size; progress on). */
+    public SuiteOptions suiteOptions() {
+        return suiteOptions(corruptions, severities, corruptionLimit, seed, batchSize);
+    }
+
+    private static SuiteOptions suiteOptions(List<Corruption> corruptions, List<Integer> severities,
+            int corruptionLimit, long seed, int batchSize) {
+        return SuiteOptions.defaults().withCorruptions(corruptions)
+                .withSeverities(severities.stream().mapToInt(Integer::intValue).toArray()).withLimit(corruptionLimit)
+                .withSeed(seed).withBatchSize(batchSize).withProgress(true);
     }
 
     public boolean has(BenchSuite s) {

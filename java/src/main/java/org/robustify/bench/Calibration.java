@@ -20,6 +20,8 @@ import org.robustify.runtime.RobustifyException;
  */
 public final class Calibration {
     public static final int DEFAULT_BINS = 15;
+    /** Numbers per image in a record: top probability, 1 if right else 0, −log p(true class). */
+    public static final int RECORD = 3;
 
     /** ECE, NLL, accuracy and mean confidence, with the per-bin counts, accuracies and confidences behind ECE. */
     public record Result(long count, double ece, double nll, double accuracy, double meanConfidence,
@@ -75,13 +77,21 @@ public final class Calibration {
      * distribution) and int64 {@code labels} [N]. Call under a NoGradGuard inside the batch's PointerScope.
      */
     public void add(Tensor logits, Tensor labels) {
+        addRecords(records(logits, labels));
+    }
+
+    /**
+     * The per-image numbers {@link #add(Tensor, Tensor)} accumulates, as a flat array ({@link #RECORD} per image):
+     * what a sharded evaluation exchanges so every rank can replay all images in order.
+     */
+    public static double[] records(Tensor logits, Tensor labels) {
         if (logits.dim() != 2 || labels.dim() != 1 || labels.size(0) != logits.size(0)) {
             throw new RobustifyException("calibration needs logits [N, C] and labels [N]; got " + logits.dim()
                     + "-D logits and " + labels.dim() + "-D labels");
         }
         int n = (int) logits.size(0);
         if (n == 0) {
-            return;
+            return new double[0];
         }
         Tensor logProbs = logits.to(ScalarType.Double).log_softmax(1, new ScalarTypeOptional());
         Tensor y = labels.to(ScalarType.Long).cpu().contiguous();
@@ -97,9 +107,27 @@ public final class Calibration {
         new FloatPointer(trueLogProb.data_ptr_float()).capacity(n).get(logp);
         new LongPointer(predicted.data_ptr_long()).capacity(n).get(pred);
         new LongPointer(y.data_ptr_long()).capacity(n).get(truth);
+        double[] r = new double[RECORD * n];
         for (int i = 0; i < n; i++) {
-            add(conf[i], pred[i] == truth[i], -logp[i]);
+            r[RECORD * i] = conf[i];
+            r[RECORD * i + 1] = pred[i] == truth[i] ? 1 : 0;
+            r[RECORD * i + 2] = -logp[i];
         }
+        return r;
+    }
+
+    /** Adds the images of {@link #records}; returns how many of them were right. */
+    public long addRecords(double[] records) {
+        if (records.length % RECORD != 0) {
+            throw new IllegalArgumentException("records come in groups of " + RECORD + "; got " + records.length);
+        }
+        long right = 0;
+        for (int i = 0; i < records.length; i += RECORD) {
+            boolean isCorrect = records[i + 1] != 0;
+            add(records[i], isCorrect, records[i + 2]);
+            right += isCorrect ? 1 : 0;
+        }
+        return right;
     }
 
     /** Adds one prediction: its top probability, whether it was right, and −log p(true class). */

@@ -20,13 +20,17 @@ import org.robustify.bench.BenchReport;
 import org.robustify.bench.BenchSuite;
 import org.robustify.bench.BranchHeadModel;
 import org.robustify.bench.ClassMask;
+import org.robustify.bench.CorruptionFolder;
 import org.robustify.bench.OodSet;
 import org.robustify.data.FashionMnist;
 import org.robustify.data.ImageDataset;
 import org.robustify.data.ImageFolder;
 import org.robustify.data.Npy;
-import org.robustify.eval.CorruptionSuite;
-import org.robustify.eval.SuiteOptions;
+import org.robustify.dist.Collectives;
+import org.robustify.dist.DistEnv;
+import org.robustify.dist.ShardedBatches;
+import org.robustify.corrupt.Corruption;
+import org.robustify.corrupt.CorruptionSelection;
 import org.robustify.eval.SuiteResult;
 import org.robustify.method.HeadPolicy;
 import org.robustify.method.RunPredictor;
@@ -44,7 +48,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
         description = {"Benchmark a trained run: clean accuracy, calibration (ECE with 15 bins, NLL), the corruption "
-                + "suite (accuracy per corruption x severity, CE/mCE against --baseline), OOD image folders and "
+                + "suite (accuracy per corruption x severity, CE/mCE against --baseline; corrupted on the fly or read "
+                + "from a folder of `robustify corrupt` with --corruptions-from), OOD image folders and "
                 + "FGSM/PGD attacks. Writes bench.json (every number), bench.md, heatmap.png and manifest.json.",
             "Attacks work in [0,1] pixel space with the model's normalisation inside. For the method's three-head "
                 + "runs the attack takes gradients through one head: orig and clean attack that head; robust, "
@@ -88,8 +93,23 @@ final class BenchCommand implements Callable<Integer> {
     int limit;
 
     @Option(names = "--corruption-limit", paramLabel = "N", description = "First N images for the corruption suite "
-            + "(default: --limit).")
+            + "(default: --limit; with --corruptions-from, all the folder's images when it holds fewer).")
     Integer corruptionLimit;
+
+    @Option(names = "--corruptions", paramLabel = "LIST", description = "Corruptions of the corruptions suite: "
+            + "benchmark (the 15), all, validation, a group (noise, blur, weather, digital) or NAME,... (default: "
+            + "benchmark; with --corruptions-from: those the folder was written with).")
+    String corruptions;
+
+    @Option(names = "--severities", paramLabel = "LIST", description = "Severities 1..5, a list and/or ranges "
+            + "(default: 1-5; with --corruptions-from: the folder's).")
+    String severities;
+
+    @Option(names = "--corruptions-from", paramLabel = "DIR", description = "Read the corrupted images from a "
+            + "folder written by `robustify corrupt` (DIR/<corruption>/s<k>.npy, labels.npy, manifest.json) instead "
+            + "of corrupting on the fly; it must have been written from the first images of --data (checked with "
+            + "its labels.npy). Its seed, not --seed, is the corruption seed.")
+    Path corruptionsFrom;
 
     @Option(names = "--eps", defaultValue = "1/255,2/255,4/255,8/255", paramLabel = "LIST", description = "Attack "
             + "radii in [0,1] pixel units.")
@@ -120,6 +140,9 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads;
 
+    @Mixin
+    LaunchOption launch;
+
     @Override
     public Integer call() {
         // Everything a user can get wrong is checked before any model is built or image decoded.
@@ -130,9 +153,28 @@ final class BenchCommand implements Callable<Integer> {
             case "l2" -> AttackNorm.L2;
             default -> throw new RobustifyException("unknown --norm '" + norm + "'; use linf or l2");
         };
-        BenchOptions options = new BenchOptions(suites, limit, corruptionLimit == null ? limit : corruptionLimit,
-                BenchSuite.parseEpsilons(eps), attackNorm, pgdSteps,
-                pgdStep == null ? 0 : BenchSuite.parseFraction(pgdStep, "--pgd-step"), seed, batchSize, imagenet);
+        List<Corruption> requested = corruptions == null ? null : CorruptionSelection.corruptions(corruptions);
+        int[] requestedSeverities = severities == null ? null : CorruptionSelection.severities(severities);
+        if (!suites.contains(BenchSuite.CORRUPTIONS)
+                && (corruptions != null || severities != null || corruptionsFrom != null)) {
+            throw new RobustifyException("--corruptions, --severities and --corruptions-from choose the corruption "
+                    + "suite's images: add corruptions to --suite");
+        }
+        try (CorruptionFolder folder = corruptionsFrom == null ? null
+                : CorruptionFolder.open(corruptionsFrom, requested, requestedSeverities)) {
+            List<Corruption> cells = folder != null ? folder.corruptions() : requested;
+            int[] sev = folder != null ? folder.severities() : requestedSeverities;
+            // Without --corruption-limit, --limit also caps the suite; a folder smaller than --limit is used whole.
+            int suiteLimit = corruptionLimit != null ? corruptionLimit
+                    : folder != null && limit >= folder.images() ? 0 : limit;
+            BenchOptions options = new BenchOptions(suites, limit, suiteLimit, BenchSuite.parseEpsilons(eps),
+                    attackNorm, pgdSteps, pgdStep == null ? 0 : BenchSuite.parseFraction(pgdStep, "--pgd-step"), seed,
+                    batchSize, imagenet, cells, sev == null ? null : java.util.Arrays.stream(sev).boxed().toList());
+            return bench(suites, p, options, folder);
+        }
+    }
+
+    private Integer bench(Set<BenchSuite> suites, HeadPolicy p, BenchOptions options, CorruptionFolder folder) {
         if (suites.contains(BenchSuite.OOD) && ood.isEmpty()) {
             throw new RobustifyException("--suite ood needs --ood DIR (a class-per-subfolder image folder)");
         }
@@ -156,6 +198,9 @@ final class BenchCommand implements Callable<Integer> {
         ClassMask mask = classes == null ? null : ClassMask.read(classes, spec.classes());
         NativeRuntime.init(threads.resolve());
         ImageDataset images = load(spec);
+        if (folder != null) {
+            folder.evaluatedImages(images, options.corruptionLimit()); // fits the data? (before any model runs)
+        }
         List<OodSet> oodSets = new ArrayList<>();
         for (Path dir : ood) {
             ImageFolder.Loaded l = ImageFolder.load(dir, spec.channels(), spec.height(), spec.width());
@@ -174,10 +219,21 @@ final class BenchCommand implements Callable<Integer> {
         description.put("policy", opened.selector() == null ? "single head" : p.cliName());
         BenchModel benchModel = new BenchModel(description, opened.predictor(), attacked, target, norms[0], norms[1],
                 spec.classes());
-        Bench.Baseline base = baseline == null ? null : new Bench.Baseline(baseline.toString(),
-                baselineSuite(images, spec, options, norms));
+        DistEnv env = DistEnv.fromEnvironment();
+        try (Collectives group = Collectives.open(env)) {
+            ShardedBatches shards = new ShardedBatches(group);
+            Bench.Baseline base = baseline == null ? null : new Bench.Baseline(baseline.toString(),
+                    baselineSuite(images, spec, options, norms, folder, shards));
+            Bench.Result result = Bench.run(benchModel, images, oodSets, options, base, folder, shards);
+            if (!env.writes()) {
+                return 0; // every rank has the results; rank 0 writes them
+            }
+            return write(result, run, description, images, options, folder, env.worldSize());
+        }
+    }
 
-        Bench.Result result = Bench.run(benchModel, images, oodSets, options, base);
+    private Integer write(Bench.Result result, RunModel run, Map<String, Object> description, ImageDataset images,
+            BenchOptions options, CorruptionFolder folder, int worldSize) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", description);
         json.put("data", Map.of("source", data, "name", images.name(), "images", images.size()));
@@ -185,8 +241,12 @@ final class BenchCommand implements Callable<Integer> {
         Bench.Result full = new Bench.Result(json, result.corruptions());
         BenchReport.write(out, full, run.dir().getFileName() + " (" + run.architecture() + ")");
         Map<String, Object> config = config(options);
+        if (folder != null) {
+            config.put("corruption_source", folder.describe());
+        }
         Map<String, Object> manifest = Provenance.manifest("bench", config, seed, Map.of("source", data, "name",
                 images.name(), "images", images.size()));
+        manifest.put("distributed", Map.of("world_size", worldSize, "sharding", "whole batches, b mod world size"));
         manifest.put("status", "completed");
         Provenance.write(out.resolve("manifest.json"), manifest);
         System.out.println(summary(json) + "; results in " + out);
@@ -218,7 +278,8 @@ final class BenchCommand implements Callable<Integer> {
         return BranchHeadModel.of(branched, head, run.architecture(), run.options(), spec);
     }
 
-    private SuiteResult baselineSuite(ImageDataset images, InputSpec spec, BenchOptions o, float[][] norms) {
+    private SuiteResult baselineSuite(ImageDataset images, InputSpec spec, BenchOptions o, float[][] norms,
+            CorruptionFolder folder, ShardedBatches shards) {
         boolean benchFile = Files.isRegularFile(baseline) || Files.isRegularFile(baseline.resolve(BenchReport.JSON));
         if (benchFile) {
             return BenchReport.readBaseline(baseline);
@@ -226,9 +287,7 @@ final class BenchCommand implements Callable<Integer> {
         RunModel base = RunModel.read(baseline);
         RunPredictor opened = RunPredictor.open(base, spec, null, null);
         System.err.println("baseline " + baseline + ": running its corruption suite");
-        SuiteOptions so = SuiteOptions.defaults().withLimit(o.corruptionLimit()).withSeed(o.seed())
-                .withBatchSize(o.batchSize()).withProgress(true);
-        return CorruptionSuite.run(opened.predictor(), images, norms[0], norms[1], so);
+        return Bench.suite(opened.predictor(), images, norms[0], norms[1], o, folder, shards);
     }
 
     /** The run's training normalisation (manifest data.normalisation), else Fashion-MNIST's. */
@@ -337,6 +396,9 @@ final class BenchCommand implements Callable<Integer> {
         c.put("classes", classes == null ? null : classes.toString());
         c.put("limit", o.limit());
         c.put("corruption_limit", o.corruptionLimit());
+        c.put("corruptions", o.corruptions().stream().map(Corruption::nativeName).toList());
+        c.put("severities", o.severities());
+        c.put("corruptions_from", corruptionsFrom == null ? null : corruptionsFrom.toString());
         c.put("eps", o.epsilons());
         c.put("norm", norm);
         c.put("pgd_steps", o.pgdSteps());

@@ -5,11 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -23,6 +21,7 @@ import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.robustify.corrupt.CorruptOptions;
 import org.robustify.corrupt.Corruption;
+import org.robustify.corrupt.CorruptionSelection;
 import org.robustify.corrupt.CorruptionPreset;
 import org.robustify.corrupt.Corruptions;
 import org.robustify.corrupt.FrostTextures;
@@ -124,8 +123,8 @@ final class CorruptCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         // 1. Everything that can be checked without native work or reading pixels.
-        List<Corruption> selected = parseCorruptions(corruptions);
-        int[] sev = parseSeverities(severities);
+        List<Corruption> selected = usageError(() -> CorruptionSelection.corruptions(corruptions));
+        int[] sev = usageError(() -> CorruptionSelection.severities(severities));
         CorruptionPreset requestedPreset = parse(() -> CorruptionPreset.fromName(preset), "--preset");
         CorruptOptions.ExecutionPath execPath = switch (path.toLowerCase(Locale.ROOT)) {
             case "fast" -> CorruptOptions.ExecutionPath.FAST;
@@ -507,69 +506,13 @@ final class CorruptCommand implements Callable<Integer> {
         }
     }
 
-    private List<Corruption> parseCorruptions(String spec) {
-        Set<Corruption> out = new LinkedHashSet<>();
-        for (String raw : spec.split(",")) {
-            String item = raw.trim().toLowerCase(Locale.ROOT);
-            if (item.isEmpty()) {
-                continue;
-            }
-            switch (item) {
-                case "all" -> out.addAll(Corruption.all());
-                case "benchmark" -> out.addAll(Corruption.benchmark());
-                case "validation" -> out.addAll(Corruption.validation());
-                case "noise", "blur", "weather", "digital" ->
-                    out.addAll(Corruption.inGroup(Corruption.Group.valueOf(item.toUpperCase(Locale.ROOT))));
-                default -> {
-                    Corruption c = parse(() -> Corruption.fromName(item), "--corruptions");
-                    if (c == Corruption.IDENTITY) {
-                        throw usage("--corruptions: identity is not a corruption (the input is the clean set)");
-                    }
-                    out.add(c);
-                }
-            }
+    /** Runs a parser whose errors already name the option, as a usage error (exit 2). */
+    private <T> T usageError(java.util.function.Supplier<T> f) {
+        try {
+            return f.get();
+        } catch (RobustifyException e) {
+            throw usage(e.getMessage());
         }
-        if (out.isEmpty()) {
-            throw usage("--corruptions is empty");
-        }
-        return new ArrayList<>(out);
-    }
-
-    private int[] parseSeverities(String spec) {
-        Set<Integer> out = new java.util.TreeSet<>();
-        for (String raw : spec.split(",")) {
-            String item = raw.trim();
-            if (item.isEmpty()) {
-                continue;
-            }
-            int lo;
-            int hi;
-            try {
-                int dash = item.indexOf('-', 1);
-                if (dash > 0) {
-                    lo = Integer.parseInt(item.substring(0, dash).trim());
-                    hi = Integer.parseInt(item.substring(dash + 1).trim());
-                } else {
-                    lo = hi = Integer.parseInt(item);
-                }
-            } catch (NumberFormatException e) {
-                throw usage("--severities: cannot read '" + item + "'; use a list and/or ranges of 1..5, e.g. "
-                        + "1,3,5 or 2-4");
-            }
-            if (lo > hi) {
-                throw usage("--severities: empty range '" + item + "'");
-            }
-            for (int s = lo; s <= hi; s++) {
-                if (s < Corruption.MIN_SEVERITY || s > Corruption.MAX_SEVERITY) {
-                    throw usage("--severities: severity " + s + " is outside 1..5");
-                }
-                out.add(s);
-            }
-        }
-        if (out.isEmpty()) {
-            throw usage("--severities is empty");
-        }
-        return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private <T> T parse(java.util.function.Supplier<T> f, String option) {

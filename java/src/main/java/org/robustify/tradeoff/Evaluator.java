@@ -11,25 +11,31 @@ import org.robustify.model.ImageClassifier;
 import org.robustify.train.Evaluation;
 
 /**
- * One logged point: clean accuracy and PGD accuracy on the first {@code evalImages} test images, and the mean
- * accuracy over the 15 benchmark corruptions at one severity on the first {@code corruptionImages} (if any). The
- * attack's random starts are seeded, so the same model gives the same point.
+ * One logged point: clean accuracy and PGD accuracy on the first {@code evalImages} test images, the mean accuracy
+ * over the 15 benchmark corruptions at one severity on the first {@code corruptionImages} (if any), and clean
+ * accuracy on the first {@code valImages} held-out validation images (if any). The attack's random starts are
+ * seeded, so the same model gives the same point.
  */
 final class Evaluator {
     private static final int BATCH = 128;
 
     private final TradeoffSettings settings;
     private final ImageDataset test;
+    private final ImageDataset validation;
     private final AttackOptions pgd;
 
-    Evaluator(TradeoffSettings settings, ImageDataset test) {
+    /** {@code validation}: the held-out images (empty or null: no validation accuracy). */
+    Evaluator(TradeoffSettings settings, ImageDataset test, ImageDataset validation) {
         this.settings = settings;
         this.test = test;
+        this.validation = validation == null || validation.size() == 0 ? null
+                : validation.head(settings.valImages());
         this.pgd = AttackOptions.pgd(settings.pgdEpsilon(), settings.pgdStep(), settings.pgdSteps())
                 .withSeed(settings.seed());
     }
 
-    TradeoffPoint evaluate(ImageClassifier model, long step) {
+    /** {@code trainLoss}: the mean training loss since the previous point, recorded with it. */
+    TradeoffPoint evaluate(ImageClassifier model, long step, double trainLoss) {
         ImageDataset clean = test.head(settings.evalImages());
         double cleanAcc = Evaluation.evaluate(model, clean, BATCH, FashionMnist.MEAN, FashionMnist.STD).accuracy();
         double robust = AdversarialEval.accuracy(model, clean, FashionMnist.MEAN, FashionMnist.STD, pgd,
@@ -41,6 +47,8 @@ final class Evaluator {
             corruption = CorruptionSuite.run(model, test, FashionMnist.MEAN, FashionMnist.STD, o)
                     .meanCorruptionAccuracy();
         }
-        return new TradeoffPoint(step, cleanAcc, robust, corruption);
+        double val = validation == null ? Double.NaN
+                : Evaluation.evaluate(model, validation, BATCH, FashionMnist.MEAN, FashionMnist.STD).accuracy();
+        return new TradeoffPoint(step, cleanAcc, robust, corruption, val, trainLoss);
     }
 }

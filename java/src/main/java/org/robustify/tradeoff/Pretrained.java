@@ -80,7 +80,8 @@ final class Pretrained {
                 data.size(), data.numClasses(), s.pretrainSteps());
         AdamOptimizer opt = AdamOptimizer.forTrainable(m.module(), AdamOptimizer.Kind.ADAMW, LR, WEIGHT_DECAY);
         LrSchedule schedule = new LrSchedule(LrSchedule.COSINE, LR, s.pretrainSteps() / 10, s.pretrainSteps());
-        double seconds = TrainLoop.run(m, opt, schedule, data, batchSize, s.pretrainSteps(), s.seed(), step -> { });
+        double seconds = TrainLoop.run(m, opt, schedule, data, batchSize, s.pretrainSteps(), s.seed(),
+                (step, loss, sec) -> { });
         Checkpoint.save(m.module(), file);
         d.put("cache_hit", false);
         d.put("train_seconds", seconds);

@@ -10,9 +10,7 @@ record StrategyOutcome(String strategy, long trainable, long total, List<Tradeof
     static StrategyOutcome of(JsonNode r) {
         List<TradeoffPoint> points = new ArrayList<>();
         for (JsonNode p : r.path("points")) {
-            JsonNode c = p.path("corruption");
-            points.add(new TradeoffPoint(p.path("step").asLong(), p.path("clean").asDouble(),
-                    p.path("robust").asDouble(), c.isNumber() ? c.asDouble() : Double.NaN));
+            points.add(TradeoffPoint.fromJson(p));
         }
         JsonNode params = r.path("parameters");
         return new StrategyOutcome(r.path("strategy").asText(), params.path("trainable_parameters").asLong(),
@@ -25,5 +23,19 @@ record StrategyOutcome(String strategy, long trainable, long total, List<Tradeof
 
     double area() {
         return Pareto.area(points);
+    }
+
+    /**
+     * The point a user would keep when choosing by validation: the highest validation clean accuracy, the earliest
+     * such step on ties (less training for the same validation score). Null without a validation hold-out.
+     */
+    TradeoffPoint bestOnValidation() {
+        TradeoffPoint best = null;
+        for (TradeoffPoint p : points) {
+            if (!Double.isNaN(p.validation()) && (best == null || p.validation() > best.validation())) {
+                best = p;
+            }
+        }
+        return best;
     }
 }

@@ -16,22 +16,27 @@ final class TradeoffReport {
     static String markdown(TradeoffSettings s, List<StrategyOutcome> outcomes, Map<String, Double> scores,
             double seconds) {
         MarkdownTable t = new MarkdownTable("strategy", "trainable", "total", "trainable %", "points",
-                "best clean", "best PGD", "best corruptions", "frontier", "area", "% above average");
+                "best clean", "best PGD", "best corruptions", "frontier", "area", "% above average",
+                "best validation (step)", "test clean / PGD there");
         t.format(3, "%.3f").format(9, "%.4f").format(10, "%+.1f");
         for (StrategyOutcome o : outcomes) {
+            TradeoffPoint best = o.bestOnValidation();
             t.row(o.strategy(), o.trainable(), o.total(), 100.0 * o.trainable() / o.total(), o.points().size(),
                     o.points().stream().mapToDouble(TradeoffPoint::clean).max().orElse(Double.NaN),
                     o.points().stream().mapToDouble(TradeoffPoint::robust).max().orElse(Double.NaN),
                     o.points().stream().mapToDouble(TradeoffPoint::corruption).filter(v -> !Double.isNaN(v)).max()
                             .orElse(Double.NaN),
-                    o.frontier().size(), o.area(), 100 * scores.get(o.strategy()));
+                    o.frontier().size(), o.area(), 100 * scores.get(o.strategy()),
+                    best == null ? "—" : String.format(Locale.ROOT, "%.4f (%d)", best.validation(), best.step()),
+                    best == null ? "—" : String.format(Locale.ROOT, "%.4f / %.4f", best.clean(), best.robust()));
         }
         StringBuilder b = new StringBuilder("# Robustness–accuracy trade-off of fine-tuning strategies\n\n");
         b.append(String.format(Locale.ROOT, "%s (depth %d, patch %d) on Fashion-MNIST, %d steps of batch %d per "
                 + "strategy; PGD L∞ ε = %.4g, step %.4g, %d steps, random start, on %d test images; corruptions: 15 "
-                + "at severity %d on %d images. Study time %.0f s.%n%n", s.model(), s.depth(), s.patchSize(),
-                s.steps(), s.batchSize(), s.pgdEpsilon(), s.pgdStep(), s.pgdSteps(), s.evalImages(),
-                s.corruptionSeverity(), s.corruptionImages(), seconds));
+                + "at severity %d on %d images; validation: clean accuracy on a held-out %.0f%% of the fine-tuning "
+                + "split. Study time %.0f s.%n%n", s.model(), s.depth(), s.patchSize(), s.steps(), s.batchSize(),
+                s.pgdEpsilon(), s.pgdStep(), s.pgdSteps(), s.evalImages(),
+                s.corruptionSeverity(), s.corruptionImages(), 100 * s.valFraction(), seconds));
         b.append(t.render()).append('\n');
         b.append("Area: integral over clean accuracy in [0, 1] of the frontier's step function (best robust accuracy "
                 + "at clean accuracy ≥ c); % above average: area / mean area − 1. Accuracies are fractions.\n\n");

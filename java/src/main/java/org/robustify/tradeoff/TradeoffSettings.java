@@ -16,11 +16,15 @@ import org.robustify.runtime.RobustifyException;
  *                    min(800, steps / 10), the spec's 800 scaled to short runs
  * @param corruptionImages test images of the corruption suite at each evaluation (15 corruptions, severity
  *                    {@code corruptionSeverity}); 0: no OOD evaluation
+ * @param valFraction fraction of the fine-tuning split held out for validation (spec: 10%), never trained on; 0:
+ *                    no hold-out (and no validation accuracy)
+ * @param valImages   held-out images whose clean accuracy is logged at each evaluation (0: all of them)
  */
 public record TradeoffSettings(String model, int depth, int patchSize, List<Strategy> strategies, int steps,
         int batchSize, int evalEveryDense, int denseUntil, int evalEvery, double pgdEpsilon, double pgdStep,
         int pgdSteps, int evalImages, int corruptionImages, int corruptionSeverity, int pretrainSteps,
-        int warmupSteps, double fullLr, double fullWeightDecay, double peftLr, double peftWeightDecay, long seed) {
+        int warmupSteps, double fullLr, double fullWeightDecay, double peftLr, double peftWeightDecay, long seed,
+        double valFraction, int valImages) {
 
     public TradeoffSettings {
         strategies = List.copyOf(strategies);
@@ -40,6 +44,13 @@ public record TradeoffSettings(String model, int depth, int patchSize, List<Stra
         if (!(pgdEpsilon > 0) || !(pgdStep > 0)) {
             throw new RobustifyException("--pgd-eps and --pgd-step must be > 0; got " + pgdEpsilon + ", " + pgdStep);
         }
+        if (!(valFraction >= 0 && valFraction < 1)) {
+            throw new RobustifyException("--val-fraction must lie in [0, 1) (0: no validation hold-out); got "
+                    + valFraction);
+        }
+        if (valImages < 0) {
+            throw new RobustifyException("--val-images must be >= 0 (0: the whole hold-out); got " + valImages);
+        }
         if (warmupSteps < -1 || warmupSteps >= steps) {
             throw new RobustifyException("--warmup-steps must lie in 0.." + (steps - 1) + " (or -1 for the default); "
                     + "got " + warmupSteps);
@@ -49,13 +60,13 @@ public record TradeoffSettings(String model, int depth, int patchSize, List<Stra
     /** The spec's protocol on the embedded default, scaled to a few minutes per strategy on 2 cores. */
     public static TradeoffSettings standard(List<Strategy> strategies) {
         return new TradeoffSettings("vit_tiny", 4, 4, strategies, 600, 128, 50, 300, 100, 1 / 255.0, 0.25 / 255,
-                15, 500, 200, 3, 1500, -1, 2e-5, 0.01, 5e-3, 0, 0);
+                15, 500, 200, 3, 1500, -1, 2e-5, 0.01, 5e-3, 0, 0, 0.1, 1000);
     }
 
     /** --quick: all seven strategies in under 15 minutes on 2 cores. */
     public static TradeoffSettings quick(List<Strategy> strategies) {
         return new TradeoffSettings("vit_tiny", 2, 4, strategies, 120, 32, 20, 60, 30, 1 / 255.0, 0.25 / 255,
-                15, 100, 48, 3, 250, -1, 2e-5, 0.01, 5e-3, 0, 0);
+                15, 100, 48, 3, 250, -1, 2e-5, 0.01, 5e-3, 0, 0, 0.1, 250);
     }
 
     public int resolvedWarmup(Strategy s) {
@@ -119,6 +130,8 @@ public record TradeoffSettings(String model, int depth, int patchSize, List<Stra
         m.put("peft_lr", peftLr);
         m.put("peft_weight_decay", peftWeightDecay);
         m.put("seed", seed);
+        m.put("val_fraction", valFraction);
+        m.put("val_images", valImages);
         return m;
     }
 

@@ -29,8 +29,11 @@ import org.robustify.util.Json;
  * <ul>
  *   <li>{@code strategies/NAME.json}: one finished strategy (written when it finishes; a rerun with the same
  *       settings reuses it, so an interrupted study continues where it stopped);</li>
- *   <li>{@code tradeoff.json}: settings, pre-training, and per strategy its parameters, points, frontier, area
- *       and % above average;</li>
+ *   <li>{@code strategies/NAME.partial/}: the checkpoints of the strategy in progress (see
+ *       {@link StrategyCheckpoints}); a rerun continues from the latest, with the same results as an uninterrupted
+ *       run, and the folder goes once NAME.json is written;</li>
+ *   <li>{@code tradeoff.json}: settings, pre-training, and per strategy its parameters, points, frontier, area,
+ *       % above average and the point that is best on the validation hold-out;</li>
  *   <li>{@code tradeoff.md}, {@code tradeoff.png} (frontiers), {@code tradeoff_points.png} (all points);</li>
  *   <li>{@code manifest.json}: provenance.</li>
  * </ul>
@@ -42,6 +45,15 @@ public final class TradeoffStudy {
     public static final String POINTS_PLOT = "tradeoff_points.png";
     public static final String MANIFEST = "manifest.json";
     public static final String STRATEGIES = "strategies";
+    public static final String PARTIAL = ".partial";
+
+    /** Thrown by the stop-after-steps hook: the study stopped as if killed; rerunning it continues. */
+    public static final class Stopped extends RobustifyException {
+        Stopped(String strategy, long step) {
+            super("stopped after step " + step + " of " + strategy + " as asked (--stop-after-steps); rerun without "
+                    + "it to continue from the latest checkpoint");
+        }
+    }
 
     private final TradeoffSettings settings;
     private final Path out;
@@ -49,6 +61,8 @@ public final class TradeoffStudy {
     private final Path dataDir;
     private final Path pretrained;
     private final int threads;
+    private int checkpointEvery;
+    private long stopAfter;
 
     public TradeoffStudy(TradeoffSettings settings, Path out, Path cache, Path dataDir, Path pretrained,
             int threads) {
@@ -60,18 +74,42 @@ public final class TradeoffStudy {
         this.threads = threads;
     }
 
+    /** Also checkpoint every {@code steps} steps inside a strategy (default 0: after each logged point only). */
+    public TradeoffStudy checkpointEvery(int steps) {
+        if (steps < 0) {
+            throw new RobustifyException("--checkpoint-every must be >= 0 (0: after each evaluation only); got "
+                    + steps);
+        }
+        this.checkpointEvery = steps;
+        return this;
+    }
+
+    /**
+     * Test and operations hook: stop, as if killed, right after update {@code step} of the first strategy this run
+     * trains that gets that far (before that step's evaluation or checkpoint); 0: never.
+     */
+    public TradeoffStudy stopAfterSteps(long step) {
+        this.stopAfter = step;
+        return this;
+    }
+
     public Map<String, Object> run() {
         long start = System.nanoTime();
         NativeRuntime.init(threads);
         InputSpec target = new InputSpec(1, 28, 28, FashionMnist.CLASSES.size());
         checkSupported(target);
         TradeoffData data = TradeoffData.load(dataDir,
-                Math.max(settings.evalImages(), settings.corruptionImages()));
+                Math.max(settings.evalImages(), settings.corruptionImages()), settings.valFraction(),
+                settings.seed());
         Map<String, Object> dataInfo = new LinkedHashMap<>();
         dataInfo.put("dataset", "fashion-mnist");
         dataInfo.put("dir", FashionMnist.resolveDir(dataDir).toAbsolutePath().toString());
         dataInfo.put("pretrain_images", data.pretrain().size());
         dataInfo.put("finetune_images", data.finetune().size());
+        dataInfo.put("validation_images", data.validation().size());
+        dataInfo.put("validation_split", "a seeded random " + settings.valFraction() + " of the fine-tuning half, "
+                + "never trained on; clean accuracy on its first " + (settings.valImages() == 0 ? "all"
+                : String.valueOf(Math.min(settings.valImages(), data.validation().size()))) + " at each point");
         dataInfo.put("test_images", data.test().size());
         Map<String, Object> manifest = Provenance.manifest("tradeoff", settings.asMap(), settings.seed(), dataInfo);
         manifest.put("status", "running");
@@ -82,7 +120,7 @@ public final class TradeoffStudy {
                 : Pretrained.cached(settings, cache, data.pretrain());
         Map<String, Object> key = settings.perStrategyKey();
         key.put("pretrained", source.description().get("file"));
-        Evaluator evaluator = new Evaluator(settings, data.test());
+        Evaluator evaluator = new Evaluator(settings, data.test(), data.validation());
         List<StrategyOutcome> outcomes = new ArrayList<>();
         for (Strategy s : settings.strategies()) {
             outcomes.add(strategy(s, key, source.model(), data, evaluator));
@@ -97,6 +135,9 @@ public final class TradeoffStudy {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("settings", settings.asMap());
         result.put("pretrained", source.description());
+        result.put("data", dataInfo);
+        result.put("best_on_validation_rule", "the logged point with the highest validation clean accuracy (the "
+                + "earliest on ties); its test numbers are what a user choosing by validation would get");
         result.put("area_definition", "integral over clean accuracy in [0, 1] of the Pareto frontier's step "
                 + "function f(c) = max robust accuracy among frontier points with clean accuracy >= c");
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -111,6 +152,8 @@ public final class TradeoffStudy {
             r.put("area", o.area());
             r.put("score", scores.get(o.strategy()));
             r.put("percent_above_average", 100 * scores.get(o.strategy()));
+            TradeoffPoint best = o.bestOnValidation();
+            r.put("best_on_validation", best == null ? null : best.asMap());
             r.put("seconds", o.raw().path("seconds").asDouble());
             rows.add(r);
         }
@@ -133,8 +176,8 @@ public final class TradeoffStudy {
         for (Strategy s : settings.strategies()) {
             if (!s.supports(probe)) {
                 throw new RobustifyException("strategy '" + s.label() + "' does not support " + settings.model()
-                        + ": lora, adapter, compacter and ia3 need a ViT; full, linear and bitfit work on ViTs and "
-                        + "ResNets");
+                        + ": the strategies need a ViT (vit_tiny, vit_small, vit_base) or a ResNet (resnet18, "
+                        + "resnet34, resnet50)");
             }
         }
     }
@@ -150,11 +193,19 @@ public final class TradeoffStudy {
                         + "); use another --out, or delete that file to recompute it");
             }
             System.err.printf(Locale.ROOT, "%s: reusing %s%n", s.label(), file);
+            // Checkpoints a crash left between writing the result and removing them are no longer needed.
+            new StrategyCheckpoints(out.resolve(STRATEGIES).resolve(s.label() + PARTIAL), keyJson, 0, Map.of())
+                    .delete();
             return StrategyOutcome.of(done);
         }
-        Map<String, Object> r = StrategyRun.run(s, settings, backbone, data.finetune(), evaluator);
+        StrategyCheckpoints checkpoints = new StrategyCheckpoints(out.resolve(STRATEGIES).resolve(s.label() + PARTIAL),
+                keyJson, checkpointEvery, Provenance.manifest("tradeoff", settings.asMap(), settings.seed(),
+                        Map.of("strategy", s.label())));
+        Map<String, Object> r = StrategyRun.run(s, settings, backbone, data.finetune(), evaluator, checkpoints,
+                stopAfter);
         r.put("key", key);
         AtomicFiles.writeString(file, Json.pretty(r) + "\n");
+        checkpoints.delete();
         return StrategyOutcome.of(read(file));
     }
 

@@ -178,6 +178,41 @@ class DataParallelTest {
                 r.output());
     }
 
+    /** Sharded evaluation returns exactly the one-process numbers: counts, ECE/NLL sums, suite cells, PGD. */
+    @Test
+    void shardedBenchEqualsOneProcessExactly() throws Exception {
+        Path model = dir.resolve("bench-model");
+        Result trained = cli(List.of("train", "--model", "cnn-small", "--limit", "512", "--test-limit", "100",
+                "--epochs", "1", "--out", model.toString()), Map.of(), 300);
+        assertEquals(0, trained.code(), trained.output());
+        List<String> bench = List.of("bench", "--model", model.toString(), "--suite",
+                "clean,calibration,corruptions,pgd", "--corruptions", "gaussian_noise,frost,jpeg_compression",
+                "--severities", "1,5", "--limit", "101", "--batch-size", "16", "--eps", "2/255", "--pgd-steps", "3");
+        Path one = dir.resolve("bench-one");
+        Path two = dir.resolve("bench-two");
+        Result r1 = cli(with(bench, "--threads", "1", "--out", one.toString()), Map.of(), 300);
+        assertEquals(0, r1.code(), r1.output());
+        Result r2 = cli(with(bench, "--nproc", "2", "--out", two.toString()), Map.of(), 300);
+        assertEquals(0, r2.code(), r2.output());
+        JsonNode a = withoutTimings(Json.MAPPER.readTree(one.resolve("bench.json").toFile()));
+        JsonNode b = withoutTimings(Json.MAPPER.readTree(two.resolve("bench.json").toFile()));
+        assertEquals(a, b);
+        assertEquals(101, a.at("/clean/total").asInt());
+        assertEquals(2, Json.MAPPER.readTree(two.resolve("manifest.json").toFile())
+                .at("/distributed/world_size").asInt());
+    }
+
+    /** A bench.json without what measures the machine (seconds, images per second). */
+    private static JsonNode withoutTimings(JsonNode n) {
+        if (n instanceof ObjectNode o) {
+            o.remove(List.of("seconds", "timing"));
+            o.properties().forEach(e -> withoutTimings(e.getValue()));
+        } else if (n.isArray()) {
+            n.forEach(DataParallelTest::withoutTimings);
+        }
+        return n;
+    }
+
     @Test
     void workersRunTheCommandLineWithoutTheLaunchOption() {
         assertEquals(List.of("train", "--out", "x"), RobustifyCli.withoutLaunchOption(List.of("train", "--nproc", "2",

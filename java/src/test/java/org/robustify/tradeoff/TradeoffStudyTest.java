@@ -24,27 +24,30 @@ class TradeoffStudyTest {
 
     private static TradeoffSettings tiny(String model, List<Strategy> strategies, int steps) {
         return new TradeoffSettings(model, 1, 7, strategies, steps, 16, 2, 2, 2, 1 / 255.0, 0.25 / 255, 2, 16, 8, 3,
-                4, -1, 2e-5, 0.01, 5e-3, 0, 0);
+                4, -1, 2e-5, 0.01, 5e-3, 0, 0, 0.1, 16);
     }
 
     @Test
     void evaluationStepsAreDenseEarlyThenSparse() {
         TradeoffSettings s = new TradeoffSettings("vit_tiny", 1, 4, List.of(Strategy.LINEAR), 650, 8, 50, 300, 200,
-                1 / 255.0, 0.25 / 255, 15, 8, 0, 3, 1, -1, 2e-5, 0.01, 5e-3, 0, 0);
+                1 / 255.0, 0.25 / 255, 15, 8, 0, 3, 1, -1, 2e-5, 0.01, 5e-3, 0, 0, 0.1, 0);
         assertEquals(List.of(50, 100, 150, 200, 250, 300, 500, 650), s.evalSteps());
         assertEquals(0, s.resolvedWarmup(Strategy.FULL));
         assertEquals(65, s.resolvedWarmup(Strategy.LORA));
         assertEquals(2e-5, s.lr(Strategy.FULL));
         assertEquals(5e-3, s.lr(Strategy.BITFIT));
         assertThrows(RobustifyException.class, () -> tiny("vit_tiny", List.of(Strategy.LORA, Strategy.LORA), 4));
+        assertThrows(RobustifyException.class, () -> new TradeoffSettings("vit_tiny", 1, 4, List.of(Strategy.LINEAR),
+                10, 8, 5, 5, 5, 1 / 255.0, 0.25 / 255, 15, 8, 0, 3, 1, -1, 2e-5, 0.01, 5e-3, 0, 0, 1.0, 0));
     }
 
     @Test
     void pretrainingTaskKeepsOnlyTheFirstClasses() {
-        TradeoffData d = TradeoffData.load(null, 10);
+        TradeoffData d = TradeoffData.load(null, 10, 0.1, 0);
         assertEquals(TradeoffData.PRETRAIN_CLASSES, d.pretrain().numClasses());
         assertTrue(java.util.Arrays.stream(d.pretrain().labels()).allMatch(l -> l < TradeoffData.PRETRAIN_CLASSES));
-        assertEquals(30000, d.finetune().size());
+        assertEquals(27000, d.finetune().size());
+        assertEquals(3000, d.validation().size());
         assertEquals(10, d.finetune().numClasses());
         assertEquals(10, d.test().size());
     }
@@ -67,6 +70,15 @@ class TradeoffStudyTest {
                 assertTrue(p.path("corruption").isNumber());
             }
             assertEquals(2, points.size(), "evaluated after steps 2 and 4");
+            // The validation hold-out is evaluated at every point, and the best of them is reported.
+            double bestVal = -1;
+            for (JsonNode p : row.path("points")) {
+                assertTrue(p.path("validation").isNumber() && p.path("train_loss").isNumber(), p.toString());
+                bestVal = Math.max(bestVal, p.path("validation").asDouble());
+            }
+            JsonNode best = row.path("best_on_validation");
+            assertEquals(bestVal, best.path("validation").asDouble(), 0);
+            assertTrue(row.path("points").toString().contains(best.toString()), best.toString());
             assertEquals(Pareto.area(points), row.path("area").asDouble(), 1e-12);
             scoreSum += row.path("score").asDouble();
             assertTrue(row.path("trainable_parameters").asLong() < row.path("total_parameters").asLong());
@@ -89,10 +101,10 @@ class TradeoffStudyTest {
     }
 
     @Test
-    void injectingStrategiesOnAResNetAreRefusedBeforeTraining() {
-        TradeoffSettings s = tiny("resnet18", List.of(Strategy.BITFIT, Strategy.ADAPTER), 4);
+    void strategiesOnTheSmallCnnAreRefusedBeforeTraining() {
+        TradeoffSettings s = tiny("cnn-small", List.of(Strategy.ADAPTER), 4);
         RobustifyException e = assertThrows(RobustifyException.class,
                 () -> new TradeoffStudy(s, dir.resolve("r"), dir.resolve("cache"), null, null, 2).run());
-        assertTrue(e.getMessage().contains("adapter"), e.getMessage());
+        assertTrue(e.getMessage().contains("adapter") && e.getMessage().contains("cnn-small"), e.getMessage());
     }
 }
