@@ -15,7 +15,7 @@ import org.robustify.model.Parameters;
  * What data parallelism adds to a {@link TrainingJob}, as PyTorch's DDP does: the same start on every rank (rank 0's
  * parameters and buffers broadcast), gradients of the trainable parameters averaged over the ranks before each
  * optimiser update (weighted by each rank's share of the global batch), and rank 0's buffers (BatchNorm running
- * statistics) broadcast after each step so evaluation and checkpoints see one model. With one process it does nothing.
+ * statistics) broadcast before evaluation and checkpoints so they see one model. With one process it does nothing.
  */
 final class DataParallel {
     private final Collectives group;
@@ -59,7 +59,12 @@ final class DataParallel {
         return new TrainingJob.StepOutcome(0f, 0, 0);
     }
 
-    void afterStep() {
+    /**
+     * Makes every rank's buffers rank 0's, before anything reads them (evaluation, checkpoints). Training-mode
+     * BatchNorm normalises with the batch's own statistics and only updates the running ones, and rank 0's running
+     * statistics depend on rank 0's batches alone, so one broadcast here equals DDP's broadcast at every step.
+     */
+    void syncBuffers() {
         if (!buffers.isEmpty()) {
             try (NoGradGuard g = new NoGradGuard()) {
                 group.broadcast(buffers, 0, "buffer broadcast");

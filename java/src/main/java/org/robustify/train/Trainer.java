@@ -179,7 +179,6 @@ public final class Trainer {
                         lossSum += o.loss() * b.size();
                         correct += o.correct();
                         seen += b.size();
-                        parallel.afterStep();
                     } finally {
                         b.releaseViews();
                     }
@@ -191,6 +190,7 @@ public final class Trainer {
                     stopped = config.stopAfterSteps() > 0 && steps >= config.stopAfterSteps();
                     if (stopped || (config.checkpointEvery() > 0 && steps % config.checkpointEvery() == 0)) {
                         double seconds = trainSeconds + (System.nanoTime() - start) / 1e9;
+                        parallel.syncBuffers();
                         double[] sums = group.sum(new double[] {lossSum, correct, seen}, "checkpoint sums");
                         lossSum = writes ? sums[0] : 0;
                         correct = writes ? Math.round(sums[1]) : 0;
@@ -213,6 +213,7 @@ public final class Trainer {
             if (stopped) {
                 break;
             }
+            parallel.syncBuffers();
             double[] sums = group.sum(new double[] {lossSum, correct, seen}, "epoch sums");
             double globalLoss = sums[0] / sums[2];
             double globalAccuracy = sums[1] / sums[2];
