@@ -124,6 +124,38 @@ TEST_CASE(fast_float_path_matches_reference) {
   }
 }
 
+// The fast path sums each 1024-class chunk relative to the chunk's own maxima and rescales the chunks afterwards:
+// rows whose maxima sit in a late chunk, chunks with no finite logit, wide logit ranges and a teacher maximum tied
+// across chunks (argmax = first) must still give the reference's values.
+TEST_CASE(fast_path_matches_reference_across_chunks) {
+  const int64_t C = 3000;  // three chunks, the last one partial
+  DistillCase<float> c(6, C, 12, 30.0);
+  auto at = [&](std::vector<float>& v, int64_t i, int64_t j) -> float& { return v[i * C + j]; };
+  for (int64_t j = 1024; j < 2048; ++j) {
+    at(c.student, 0, j) = at(c.teacher, 0, j) = -INFINITY;  // a dead chunk in both
+    at(c.teacher, 1, j) = -INFINITY;                        // a dead teacher chunk
+  }
+  at(c.student, 2, 2999) = 1e4f;  // row maxima in the last (partial) chunk, far above the rest
+  at(c.teacher, 2, 2500) = 1e4f;
+  at(c.teacher, 3, 100) = at(c.teacher, 3, 2100) = 400.0f;  // tied teacher maximum: argmax is class 100
+  c.labels[3] = 100;
+  c.labels[4] = 2100;
+  at(c.teacher, 4, 2100) = 500.0f;
+  at(c.student, 5, 0) = -1e4f;
+  for (int variant = 0; variant < 5; ++variant) {
+    configure(c.pair.options, variant);
+    c.pair.options.weighting = RFY_KD_WEIGHT_ENTROPY_CORRECT;
+    c.pair.options.label_smoothing = 0;  // eps > 0 with a -inf student logit is +inf by definition
+    CHECK(c.run(RFY_PATH_REFERENCE) == RFY_OK);
+    const std::vector<float> ref_grad = c.grad, ref_rows = c.rows;
+    CHECK(c.run(RFY_PATH_FAST) == RFY_OK);
+    for (size_t k = 0; k < ref_rows.size(); ++k) CHECK(rel_err(c.rows[k], ref_rows[k]) < 1e-5);
+    CHECK(c.rows[3 * 4 + 3] > 0.0f && c.rows[4 * 4 + 3] > 0.0f);  // teacher judged correct: weight kept
+    std::vector<double> expect(ref_grad.begin(), ref_grad.end());
+    CHECK(max_grad_err(c.grad, expect) < 1e-5);
+  }
+}
+
 TEST_CASE(finite_difference_gradient_in_double) {
   for (int variant = 0; variant < 8; ++variant) {
     DistillCase<double> c(3, 5, 200 + variant);

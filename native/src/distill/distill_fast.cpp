@@ -1,53 +1,78 @@
-// The fast CPU path: rows in parallel; within a row, 8-lane float accumulators (vectorised, AVX2 clone chosen at
-// load time) flushed to double every 1024 classes, and a polynomial exp. Two passes over the row's memory: sums,
-// then the gradient. float64 logits take the reference row code, in parallel.
+// The fast CPU path: rows in parallel; each row in two passes.
+//  1. Sums pass, the only one that reads the row from memory: chunks of kChunk classes (the chunk's student and
+//     teacher stay in L1 between its max loop and its sums loop); online max/sum-exp across chunks (distill_chunks.h).
+//     It caches e = exp(tp) in the gradient row and u = exp(sp / T) in a per-thread scratch row.
+//  2. Gradient pass over the cached values (L2-resident for C up to ~50k): with an integer T (1, 2, 4: the method's
+//     default is 4) exp(sp) = u^T, so the pass needs no exp at all; two exps per class in all.
+// Within a chunk, 16-lane float accumulators (one AVX-512 or two AVX2 registers each) are flushed to double per
+// chunk, which bounds float rounding growth. This file is built with -ffp-contract=fast (FMA in the exp polynomial):
+// it is held to a tolerance against the reference, not to bit-equality. float64 logits take the reference row code.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <vector>
 
-#include "core/simd.h"
 #include "core/thread_pool.h"
 #include "distill/distill.h"
+#include "distill/distill_chunks.h"
 #include "distill/distill_cpu.h"
 #include "distill/distill_math.h"
 #include "distill/fast_exp.h"
 
+// Clones for AVX-512 (x86-64-v4: 32 vector registers, so the sums loop's ~20 live constants and accumulators stay
+// in registers) and AVX2 + FMA (x86-64-v3), picked at load time; baseline x86-64 otherwise.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(RFY_NO_TARGET_CLONES)
+#define RFY_DISTILL_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define RFY_DISTILL_CLONES
+#endif
+
 namespace rfy::distill {
 namespace {
 
-constexpr int kLanes = 8;
-constexpr int64_t kFlush = 1024;  // classes per float partial sum: bounds float rounding growth
+constexpr int kLanes = 16;
+constexpr int64_t kChunk = 1024;  // classes per chunk: 2 x 4 KiB of logits in L1; float partial sums per chunk
 
-struct MaxArg {
-  float s_max, t_max;
-  int64_t t_arg;
+struct Maxima {
+  float s, t;
 };
 
-RFY_VECTOR_CLONES MaxArg row_max(const float* __restrict s, const float* __restrict t, int64_t n) {
-  float sm[kLanes], tm[kLanes];
-  for (int k = 0; k < kLanes; ++k) sm[k] = tm[k] = -std::numeric_limits<float>::infinity();
+// GCC vector types, so every clone gets packed max instructions: the scalar form's max reduction is not vectorised
+// at -O3 (and the loop vectoriser needs -ffinite-math-only for it).
+typedef float Vec8 __attribute__((vector_size(32)));
+
+RFY_DISTILL_CLONES Maxima chunk_max(const float* __restrict s, const float* __restrict t, int64_t n) {
+  const float lowest = -std::numeric_limits<float>::infinity();
+  const Vec8 init = Vec8{} + lowest;
+  Vec8 sm[2] = {init, init}, tm[2] = {init, init};
   int64_t j = 0;
-  for (; j + kLanes <= n; j += kLanes)
-    for (int k = 0; k < kLanes; ++k) {
-      sm[k] = sm[k] > s[j + k] ? sm[k] : s[j + k];
-      tm[k] = tm[k] > t[j + k] ? tm[k] : t[j + k];
+  for (; j + 16 <= n; j += 16)
+    for (int r = 0; r < 2; ++r) {
+      Vec8 a, b;
+      std::memcpy(&a, s + j + 8 * r, sizeof a);
+      std::memcpy(&b, t + j + 8 * r, sizeof b);
+      sm[r] = sm[r] > a ? sm[r] : a;
+      tm[r] = tm[r] > b ? tm[r] : b;
+    }
+  Maxima out{lowest, lowest};
+  for (int r = 0; r < 2; ++r)
+    for (int k = 0; k < 8; ++k) {
+      out.s = std::max(out.s, sm[r][k]);
+      out.t = std::max(out.t, tm[r][k]);
     }
   for (; j < n; ++j) {
-    sm[0] = sm[0] > s[j] ? sm[0] : s[j];
-    tm[0] = tm[0] > t[j] ? tm[0] : t[j];
+    out.s = out.s > s[j] ? out.s : s[j];
+    out.t = out.t > t[j] ? out.t : t[j];
   }
-  MaxArg out{sm[0], tm[0], 0};
-  for (int k = 1; k < kLanes; ++k) {
-    out.s_max = std::max(out.s_max, sm[k]);
-    out.t_max = std::max(out.t_max, tm[k]);
-  }
-  // First index of the maximum, as the reference picks it.
-  for (int64_t i = 0; i < n; ++i)
-    if (t[i] == out.t_max) {
-      out.t_arg = i;
-      break;
-    }
   return out;
+}
+
+// First index of `value` in t (the reference's argmax picks the first maximum).
+int64_t first_index(const float* t, int64_t n, float value) {
+  for (int64_t j = 0; j < n; ++j)
+    if (t[j] == value) return j;
+  return 0;
 }
 
 // exp(s') given u = exp(s'/T): u^P when T is the integer P (P = 0: T not a supported integer, one more exp).
@@ -66,74 +91,117 @@ inline float exp_student(float sp, float u) {
   }
 }
 
-// Sums of one chunk for a logits teacher: z_s, z_st, z_t, qt, qs, s_sum.
-template <int P>
-RFY_VECTOR_CLONES void chunk_sums_logits(const float* __restrict s, const float* __restrict t,
-                                         float* __restrict cache, int64_t n, float ms, float mt, float inv_t,
-                                         double* __restrict acc) {
+// Float accumulators of the sums pass; lane k takes classes j = k mod kLanes.
+struct Lanes {
   float zs[kLanes] = {}, zst[kLanes] = {}, zt[kLanes] = {}, qt[kLanes] = {}, qs[kLanes] = {}, ss[kLanes] = {};
-  // Lane k accumulates classes j = k mod 8: the straight-line body below vectorises as 8 (AVX2) lanes.
+};
+
+// The lanes' total in double, summed as a fixed tree (vectorisable; a sequential sum of 16 lanes costs as much as
+// a whole short row).
+inline double lane_sum(const float (&x)[kLanes]) {
+  double d[kLanes / 2];
+  for (int k = 0; k < kLanes / 2; ++k) d[k] = static_cast<double>(x[k]) + static_cast<double>(x[k + kLanes / 2]);
+  for (int w = kLanes / 4; w >= 1; w /= 2)
+    for (int k = 0; k < w; ++k) d[k] += d[k + w];
+  return d[0];
+}
+
+// One class of the sums pass, into lane k.
+template <int P>
+inline void accumulate(Lanes& a, int k, float s, float t, float ms, float mt, float inv_t, float& e_out,
+                       float& u_out) {
+  const float sp = s - ms;
+  const float spt = sp * inv_t;
+  const float tp = (t - mt) * inv_t;
+  const float e = fast_exp(tp);
+  const float u = fast_exp(spt);
+  e_out = e;
+  u_out = u;
+  // Select operands, not results, so masked classes (e == 0, tp or spt == -inf) add exact zeros.
+  const float tp_live = e > 0.0f ? tp : 0.0f;
+  const float spt_live = e > 0.0f ? spt : 0.0f;
+  a.zs[k] += exp_student<P>(sp, u);
+  a.zst[k] += u;
+  a.ss[k] += sp;
+  a.zt[k] += e;
+  a.qt[k] += e * tp_live;
+  a.qs[k] += e * spt_live;
+}
+
+// Sums of one chunk (logits teacher) relative to its maxima; caches e in `e_cache` and u in `u_cache`.
+// Prefetches the first next_n of the next logits the thread reads (`next_s`, `next_t`: the next chunk, or the next
+// row's first), so their memory latency overlaps this chunk's arithmetic instead of stalling the next max loop (a
+// quarter of the row time without it).
+template <int P>
+RFY_DISTILL_CLONES void chunk_sums(const float* __restrict s, const float* __restrict t, float* __restrict e_cache,
+                                  float* __restrict u_cache, int64_t n, float inv_t, const float* next_s,
+                                  const float* next_t, int64_t next_n, ChunkSums& out) {
+  static_assert(kLanes * sizeof(float) == 64, "one prefetch per cache line and array");
+  const float ms = out.ms, mt = out.mt;
+  Lanes a;
   const int64_t whole = n - n % kLanes;
   for (int64_t j = 0; j < whole; j += kLanes) {
+    if (j < next_n) {
+      __builtin_prefetch(next_s + j);
+      __builtin_prefetch(next_t + j);
+    }
+    for (int k = 0; k < kLanes; ++k)
+      accumulate<P>(a, k, s[j + k], t[j + k], ms, mt, inv_t, e_cache[j + k], u_cache[j + k]);
+  }
+  if (whole < n) {
+    // The tail as one more vector step (short rows are all tail): dead lanes read the maxima (finite sums) and are
+    // masked out of the accumulators.
+    const int64_t rem = n - whole;
+    float sv[kLanes], tv[kLanes], ev[kLanes], uv[kLanes];
     for (int k = 0; k < kLanes; ++k) {
-      const float sp = s[j + k] - ms;
-      const float spt = sp * inv_t;
-      const float tp = (t[j + k] - mt) * inv_t;
-      const float e = fast_exp(tp);
-      cache[j + k] = e;
-      // Select operands, not results, so masked classes (e == 0, tp or spt == -inf) add exact zeros.
-      const float tp_live = e > 0.0f ? tp : 0.0f;
-      const float spt_live = e > 0.0f ? spt : 0.0f;
-      const float u = fast_exp(spt);
-      zs[k] += exp_student<P>(sp, u);
-      zst[k] += u;
-      ss[k] += sp;
-      zt[k] += e;
-      qt[k] += e * tp_live;
-      qs[k] += e * spt_live;
+      sv[k] = k < rem ? s[whole + k] : ms;
+      tv[k] = k < rem ? t[whole + k] : mt;
+    }
+    Lanes tail;
+    for (int k = 0; k < kLanes; ++k) accumulate<P>(tail, k, sv[k], tv[k], ms, mt, inv_t, ev[k], uv[k]);
+    for (int k = 0; k < kLanes; ++k) {
+      const bool live = k < rem;
+      a.zs[k] += live ? tail.zs[k] : 0.0f;
+      a.zst[k] += live ? tail.zst[k] : 0.0f;
+      a.zt[k] += live ? tail.zt[k] : 0.0f;
+      a.qt[k] += live ? tail.qt[k] : 0.0f;
+      a.qs[k] += live ? tail.qs[k] : 0.0f;
+      a.ss[k] += live ? tail.ss[k] : 0.0f;
+    }
+    for (int64_t k = 0; k < rem; ++k) {
+      e_cache[whole + k] = ev[k];
+      u_cache[whole + k] = uv[k];
     }
   }
-  for (int64_t j = whole; j < n; ++j) {
-    const float sp = s[j] - ms;
-    const float spt = sp * inv_t;
-    const float tp = (t[j] - mt) * inv_t;
-    const float e = fast_exp(tp);
-    cache[j] = e;
-    const float u = fast_exp(spt);
-    zs[0] += exp_student<P>(sp, u);
-    zst[0] += u;
-    ss[0] += sp;
-    zt[0] += e;
-    qt[0] += e * (e > 0.0f ? tp : 0.0f);
-    qs[0] += e * (e > 0.0f ? spt : 0.0f);
-  }
-  for (int k = 0; k < kLanes; ++k) {
-    acc[0] += zs[k];
-    acc[1] += zst[k];
-    acc[2] += zt[k];
-    acc[3] += qt[k];
-    acc[4] += qs[k];
-    acc[5] += ss[k];
-  }
+  out.z_s += lane_sum(a.zs);
+  out.z_st += lane_sum(a.zst);
+  out.z_t += lane_sum(a.zt);
+  out.qt += lane_sum(a.qt);
+  out.qs += lane_sum(a.qs);
+  out.s_sum += lane_sum(a.ss);
 }
 
-// grad_j = scale * (a p_j + c0 + b (pT_j - q_j)); the one-hot term is applied by the caller.
-// q_j = e_j / z_t, with e_j cached in g by the sums pass; for integer T, p_j = u^T / z_s with u = exp(s'/T):
-// one exp per class instead of three.
+// Per-chunk gradient constants: grad_j = cp * p~_j + c0 + cpt * u_j - cq * e_j, where p~_j = u_j^P (integer T) or
+// exp(sp_j - p_shift) (other T; cp = sa then), before the caller's one-hot term.
+struct GradConsts {
+  float cp, c0, cpt, cq, p_shift;
+};
+
 template <int P>
-RFY_VECTOR_CLONES void grad_logits(const float* __restrict s, float* __restrict g, int64_t n, float ms, float inv_t,
-                                   float lzs, float inv_zs, float inv_zst, float inv_zt, float sa, float c0, float sb) {
+RFY_DISTILL_CLONES void chunk_grad(const float* __restrict s, const float* __restrict u_cache, float* __restrict g,
+                                  int64_t n, float ms, GradConsts k) {
   for (int64_t j = 0; j < n; ++j) {
-    const float sp = s[j] - ms;
-    const float u = fast_exp(sp * inv_t);
-    const float pt = u * inv_zst;
-    const float p = P == 0 ? fast_exp(sp - lzs) : exp_student<P>(sp, u) * inv_zs;
-    const float q = g[j] * inv_zt;
-    g[j] = sa * p + c0 + sb * (pt - q);
+    const float u = u_cache[j];
+    float p;
+    if constexpr (P == 0)
+      p = fast_exp((s[j] - ms) - k.p_shift);
+    else
+      p = exp_student<P>(0.0f, u);
+    g[j] = k.cp * p + k.c0 + (k.cpt * u - k.cq * g[j]);
   }
 }
 
-RFY_VECTOR_CLONES void grad_probs(const float* __restrict s, const float* __restrict t, float* __restrict g,
+RFY_DISTILL_CLONES void grad_probs(const float* __restrict s, const float* __restrict t, float* __restrict g,
                                   int64_t n, float ms, float inv_t, float lzs, float lzst, float sa, float c0,
                                   float sb) {
   for (int64_t j = 0; j < n; ++j) {
@@ -145,75 +213,128 @@ RFY_VECTOR_CLONES void grad_probs(const float* __restrict s, const float* __rest
   }
 }
 
-void float_row(const rfy_distill_pair& p, int64_t i, int64_t label, double scale) {
-  const rfy_distill_options& o = p.options;
-  const int64_t C = p.student->shape[1];
-  const float* s = static_cast<const float*>(p.student->data) + i * p.student->strides[0];
-  const float* t = static_cast<const float*>(p.teacher->data) + i * p.teacher->strides[0];
-  float* g = static_cast<float*>(p.grad->data) + i * p.grad->strides[0];
-  const bool logits = o.teacher_kind == RFY_TEACHER_LOGITS;
-  const float inv_t = 1.0f / o.temperature;
-  // T = 1, 2 or 4 (4 is the method's default): exp(s') is a power of exp(s'/T), saving an exp per class.
-  const int int_temperature = o.temperature == 1.0f ? 1 : o.temperature == 2.0f ? 2 : o.temperature == 4.0f ? 4 : 0;
-  MaxArg m = row_max(s, t, C);
-  if (!std::isfinite(m.s_max)) m.s_max = 0;
-  if (!std::isfinite(m.t_max)) m.t_max = 0;
+// Per-thread scratch, grown to the largest row seen and kept: no allocation per call or per row.
+struct Scratch {
+  std::vector<float> u;
+  std::vector<ChunkSums> chunks;
+};
 
-  RowSums<double> r;
-  if (logits) {
-    double acc[6] = {};
-    for (int64_t j = 0; j < C; j += kFlush) {
-      const int64_t n = std::min(kFlush, C - j);
-      switch (int_temperature) {
-        case 1: chunk_sums_logits<1>(s + j, t + j, g + j, n, m.s_max, m.t_max, inv_t, acc); break;
-        case 2: chunk_sums_logits<2>(s + j, t + j, g + j, n, m.s_max, m.t_max, inv_t, acc); break;
-        case 4: chunk_sums_logits<4>(s + j, t + j, g + j, n, m.s_max, m.t_max, inv_t, acc); break;
-        default: chunk_sums_logits<0>(s + j, t + j, g + j, n, m.s_max, m.t_max, inv_t, acc); break;
-      }
-    }
-    r.z_s = acc[0];
-    r.z_st = acc[1];
-    r.z_t = acc[2];
-    r.qt = acc[3];
-    r.qs = acc[4];
-    r.s_sum = acc[5];
-  } else {
-    // Probabilities need log q per class: a scalar loop (std::log), in double like the reference.
-    for (int64_t j = 0; j < C; ++j) {
-      const double sp = static_cast<double>(s[j]) - m.s_max;
-      r.z_s += fast_exp(static_cast<float>(sp));
-      r.z_st += fast_exp(static_cast<float>(sp) * inv_t);
-      r.s_sum += sp;
-      if (t[j] > 0) {
-        r.z_t += t[j];
-        r.qt += t[j] * std::log(static_cast<double>(t[j]));
-        r.qs += t[j] * sp * inv_t;
-      }
-    }
+Scratch& scratch(int64_t classes) {
+  thread_local Scratch s;
+  if (static_cast<int64_t>(s.u.size()) < classes) s.u.resize(static_cast<size_t>(classes));
+  const int64_t chunks = (classes + kChunk - 1) / kChunk;
+  if (static_cast<int64_t>(s.chunks.size()) < chunks) s.chunks.resize(static_cast<size_t>(chunks));
+  return s;
+}
+
+struct RowView {
+  const float* s;
+  const float* t;
+  float* g;
+  int64_t classes;
+  const float* next_s;  // the logits the thread reads after this row's (prefetched while its last chunk runs);
+  const float* next_t;  // null after the thread's last row
+};
+
+template <int P>
+void logits_row(const rfy_distill_pair& p, const RowView& v, int64_t i, int64_t label, double scale) {
+  const rfy_distill_options& o = p.options;
+  const int64_t C = v.classes, chunks = (C + kChunk - 1) / kChunk;
+  const double inv_t = 1.0 / static_cast<double>(o.temperature);
+  const float inv_tf = 1.0f / o.temperature;
+  Scratch& sc = scratch(C);
+  float* u = sc.u.data();
+  ChunkSums* cs = sc.chunks.data();
+  for (int64_t k = 0; k < chunks; ++k) {
+    const int64_t j = k * kChunk, n = std::min(kChunk, C - j);
+    const Maxima m = chunk_max(v.s + j, v.t + j, n);
+    ChunkSums& c = cs[k];
+    c = ChunkSums{};
+    c.n = n;
+    c.s_live = std::isfinite(m.s);
+    c.t_live = std::isfinite(m.t);
+    c.ms = c.s_live ? m.s : 0.0f;
+    c.mt = c.t_live ? m.t : 0.0f;
+    const bool last = k + 1 == chunks;
+    const int64_t next_n = last ? (v.next_s ? std::min(kChunk, C) : 0) : std::min(kChunk, C - j - n);
+    chunk_sums<P>(v.s + j, v.t + j, v.g + j, u + j, n, inv_tf, last ? v.next_s : v.s + j + n,
+                  last ? v.next_t : v.t + j + n, next_n, c);
   }
-  r.s_y = static_cast<double>(s[label]) - m.s_max;
-  r.teacher_correct = m.t_arg == label;
+  const RowMaxima m = row_maxima(cs, chunks);
+  RowSums<double> r = combine(cs, chunks, m, inv_t);
+  r.s_y = static_cast<double>(v.s[label]) - m.s;
+  const int64_t t_first = cs[m.t_chunk].t_live ? m.t_chunk * kChunk : 0;
+  const int64_t t_arg = t_first + first_index(v.t + t_first, std::min(kChunk, C - t_first),
+                                              cs[m.t_chunk].t_live ? static_cast<float>(m.t) : v.t[0]);
+  r.teacher_correct = t_arg == label;
   const RowResult<double> res = finalize(r, o, C, static_cast<double>(given_weight(p, i)));
   write_row(p, i, res);
 
-  const double eps = o.label_smoothing;
-  const float sa = static_cast<float>(scale * res.a);
-  const float c0 = static_cast<float>(-scale * res.a * eps / static_cast<double>(C));
-  const float sb = static_cast<float>(scale * res.b);
-  if (logits) {
-    const float lzs = static_cast<float>(res.log_z_s), inv_zs = static_cast<float>(1.0 / r.z_s);
-    const float inv_zst = static_cast<float>(1.0 / r.z_st), inv_zt = static_cast<float>(res.inv_z_t);
-    switch (int_temperature) {
-      case 1: grad_logits<1>(s, g, C, m.s_max, inv_t, lzs, inv_zs, inv_zst, inv_zt, sa, c0, sb); break;
-      case 2: grad_logits<2>(s, g, C, m.s_max, inv_t, lzs, inv_zs, inv_zst, inv_zt, sa, c0, sb); break;
-      case 4: grad_logits<4>(s, g, C, m.s_max, inv_t, lzs, inv_zs, inv_zst, inv_zt, sa, c0, sb); break;
-      default: grad_logits<0>(s, g, C, m.s_max, inv_t, lzs, inv_zs, inv_zst, inv_zt, sa, c0, sb); break;
-    }
-  } else {
-    grad_probs(s, t, g, C, m.s_max, inv_t, static_cast<float>(res.log_z_s), static_cast<float>(res.log_z_st), sa, c0,
-               sb);
+  const double sa = scale * res.a, sb = scale * res.b;
+  const float c0 = static_cast<float>(-sa * o.label_smoothing / static_cast<double>(C));
+  for (int64_t k = 0; k < chunks; ++k) {
+    const int64_t j = k * kChunk, n = std::min(kChunk, C - j);
+    const ChunkScale f = chunk_scale(cs[k], m, inv_t);
+    GradConsts gk;
+    gk.cp = static_cast<float>(P == 0 ? sa : sa * f.p / r.z_s);
+    gk.c0 = c0;
+    gk.cpt = static_cast<float>(sb * f.pt / r.z_st);
+    gk.cq = static_cast<float>(sb * f.q * res.inv_z_t);
+    gk.p_shift = static_cast<float>(res.log_z_s - (static_cast<double>(cs[k].ms) - m.s));
+    chunk_grad<P>(v.s + j, u + j, v.g + j, n, cs[k].ms, gk);
   }
-  g[label] -= static_cast<float>(scale * res.a * (1.0 - eps));
+}
+
+// Probabilities need log q per class: a scalar loop (std::log) in double like the reference, then the gradient.
+void probs_row(const rfy_distill_pair& p, const RowView& v, int64_t i, int64_t label, double scale) {
+  const rfy_distill_options& o = p.options;
+  const int64_t C = v.classes;
+  const float inv_t = 1.0f / o.temperature;
+  Maxima m = chunk_max(v.s, v.t, C);
+  const int64_t t_arg = first_index(v.t, C, m.t);
+  if (!std::isfinite(m.s)) m.s = 0;
+  RowSums<double> r;
+  for (int64_t j = 0; j < C; ++j) {
+    const double sp = static_cast<double>(v.s[j]) - m.s;
+    r.z_s += fast_exp(static_cast<float>(sp));
+    r.z_st += fast_exp(static_cast<float>(sp) * inv_t);
+    r.s_sum += sp;
+    if (v.t[j] > 0) {
+      r.z_t += v.t[j];
+      r.qt += v.t[j] * std::log(static_cast<double>(v.t[j]));
+      r.qs += v.t[j] * sp * inv_t;
+    }
+  }
+  r.s_y = static_cast<double>(v.s[label]) - m.s;
+  r.teacher_correct = t_arg == label;
+  const RowResult<double> res = finalize(r, o, C, static_cast<double>(given_weight(p, i)));
+  write_row(p, i, res);
+  const float sa = static_cast<float>(scale * res.a), sb = static_cast<float>(scale * res.b);
+  const float c0 = static_cast<float>(-scale * res.a * o.label_smoothing / static_cast<double>(C));
+  grad_probs(v.s, v.t, v.g, C, m.s, inv_t, static_cast<float>(res.log_z_s), static_cast<float>(res.log_z_st), sa, c0,
+             sb);
+}
+
+// Row i; `has_next`: the thread goes on to row i + 1 (prefetched).
+void float_row(const rfy_distill_pair& p, int64_t i, int64_t label, double scale, bool has_next) {
+  const rfy_distill_options& o = p.options;
+  const float* s = static_cast<const float*>(p.student->data);
+  const float* t = static_cast<const float*>(p.teacher->data);
+  const int64_t ss = p.student->strides[0], ts = p.teacher->strides[0];
+  const RowView v{s + i * ss, t + i * ts, static_cast<float*>(p.grad->data) + i * p.grad->strides[0],
+                  p.student->shape[1], has_next ? s + (i + 1) * ss : nullptr, has_next ? t + (i + 1) * ts : nullptr};
+  if (o.teacher_kind != RFY_TEACHER_LOGITS) {
+    probs_row(p, v, i, label, scale);
+  } else if (o.temperature == 4.0f) {
+    logits_row<4>(p, v, i, label, scale);
+  } else if (o.temperature == 2.0f) {
+    logits_row<2>(p, v, i, label, scale);
+  } else if (o.temperature == 1.0f) {
+    logits_row<1>(p, v, i, label, scale);
+  } else {
+    logits_row<0>(p, v, i, label, scale);
+  }
+  v.g[label] -= static_cast<float>(scale * p.options.ce_weight * (1.0 - o.label_smoothing));
 }
 
 }  // namespace
@@ -223,13 +344,14 @@ void run_fast(const rfy_distill_pair& p, const rfy_tensor& labels) {
   const double scale = reduction_scale(p.options, valid);
   const int64_t B = labels.shape[0], C = p.student->shape[1];
   const bool f32 = p.student->dtype == RFY_FLOAT32;
-  // ~64k classes of work per chunk keeps scheduling cost negligible.
+  // ~64k classes of work per chunk of rows keeps the pool's scheduling cost (~10 us a region) negligible. Rows are
+  // independent and each is computed the same way on any thread, so results do not depend on the thread count.
   const int64_t grain = std::max<int64_t>(1, (1 << 16) / std::max<int64_t>(1, C));
   parallel_for(0, B, grain, [&](int64_t lo, int64_t hi) {
     for (int64_t i = lo; i < hi; ++i) {
       const int64_t label = label_at(labels, i);
       if (f32 && row_valid(label, p.options, C))
-        float_row(p, i, label, scale);
+        float_row(p, i, label, scale, i + 1 < hi);
       else
         reference_row(p, labels, i, scale);  // ignored rows (zeroing) and float64 logits
     }
