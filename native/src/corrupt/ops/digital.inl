@@ -67,7 +67,13 @@ RFY_OP float digital_clip8(int acc) {
 }
 
 // Horizontal BOX pass: `rows` rows of in_w uint8 levels (floats) -> rows of out_w, by the table `tab`.
-RFY_OP void digital_box_hpass(const float* src, float* dst, int rows, int in_w, int out_w, const int32_t* tab) {
+// CPU: the taps of one output share one weight, so the sum of products is the weight times a difference of the
+// row's prefix sums (`prefix`, in_w + 1 int32): the same integer (no term overflows int32: at most
+// 255 * 2^22), with no per-output loop whose trip count varies (and mispredicts).
+RFY_OP void digital_box_hpass(const float* src, float* dst, int rows, int in_w, int out_w, const int32_t* tab,
+                              int32_t* prefix) {
+#if defined(__CUDA_ARCH__)
+  (void)prefix;
   RFY_PAR_FOR_2D(i, y, x, rows, out_w) {
     const int first = tab[3 * x], count = tab[3 * x + 1], weight = tab[3 * x + 2];
     const float* row = src + static_cast<int64_t>(y) * in_w + first;
@@ -75,6 +81,22 @@ RFY_OP void digital_box_hpass(const float* src, float* dst, int rows, int in_w, 
     for (int k = 0; k < count; ++k) acc += static_cast<int>(row[k]) * weight;
     dst[i] = digital_clip8(acc);
   }
+#else
+  for (int y = 0; y < rows; ++y) {
+    const float* row = src + static_cast<int64_t>(y) * in_w;
+    float* out = dst + static_cast<int64_t>(y) * out_w;
+    int32_t sum = 0;
+    prefix[0] = 0;
+    for (int k = 0; k < in_w; ++k) {
+      sum += static_cast<int32_t>(row[k]);
+      prefix[k + 1] = sum;
+    }
+    for (int x = 0; x < out_w; ++x) {
+      const int first = tab[3 * x], count = tab[3 * x + 1], weight = tab[3 * x + 2];
+      out[x] = digital_clip8((1 << 21) + weight * (prefix[first + count] - prefix[first]));
+    }
+  }
+#endif
 }
 
 // Vertical BOX pass over `planes` planes of in_h x cols -> out_h x cols, each value times `scale` (1 or 1 / 255).
@@ -111,7 +133,7 @@ RFY_OP void digital_box_vpass(const float* src, float* dst, int planes, int in_h
 }
 
 // Scratch: a (c x max(h, h2) x max(w, w2)), b (c x h2 x w2), then int32 tables: 3 x (w2 + h2 + w + h) taps and
-// a max(w, w2) accumulator row.
+// a max(w, w2) + 1 accumulator row (the vertical passes' sums; the CPU horizontal passes' prefix sums).
 RFY_OP void op_pixelate(const Sample& s) {
   const int h = s.h, w = s.w, c = s.c;
   const int h2 = digital_pixelate_size(h, s.p[0]), w2 = digital_pixelate_size(w, s.p[0]);
@@ -131,12 +153,12 @@ RFY_OP void op_pixelate(const Sample& s) {
   RFY_PAR_FOR(i, s.size()) s.img[i] = static_cast<float>(to_u8(s.img[i]));
   RFY_BARRIER();
   // Down: horizontal W -> w2, then vertical H -> h2.
-  digital_box_hpass(s.img, a, c * h, w, w2, t1);
+  digital_box_hpass(s.img, a, c * h, w, w2, t1, acc_row);
   RFY_BARRIER();
   digital_box_vpass(a, b, c, h, h2, w2, t2, acc_row, 1.0f);
   RFY_BARRIER();
   // Up: horizontal w2 -> W, then vertical h2 -> H (into the image, as [0, 1] values).
-  digital_box_hpass(b, a, c * h2, w2, w, t3);
+  digital_box_hpass(b, a, c * h2, w2, w, t3, acc_row);
   RFY_BARRIER();
   digital_box_vpass(a, s.img, c, h2, h, w, t4, acc_row, 1.0f / 255.0f);
   RFY_BARRIER();
@@ -144,7 +166,8 @@ RFY_OP void op_pixelate(const Sample& s) {
 inline int64_t op_pixelate_scratch(int c, int h, int w, const float* p) {
   const int h2 = digital_pixelate_size(h, p[0]), w2 = digital_pixelate_size(w, p[0]);
   const int64_t wa = w2 > w ? w2 : w, ha = h2 > h ? h2 : h;
-  return static_cast<int64_t>(c) * ha * wa + static_cast<int64_t>(c) * h2 * w2 + 3 * static_cast<int64_t>(w2 + h2 + w + h) + wa;
+  return static_cast<int64_t>(c) * ha * wa + static_cast<int64_t>(c) * h2 * w2 + 3 * static_cast<int64_t>(w2 + h2 + w + h) +
+         wa + 1;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -199,20 +222,22 @@ RFY_OP void digital_jpeg_tables(float* t, int quality) {
 // 13-bit constants and 2 extra bits between the passes), the default of libjpeg(-turbo) and so of Pillow.
 // 32-bit arithmetic as libjpeg's own (its INT32 / 32-bit JLONG builds): exact for 8-bit samples.
 #define RFY_DIGITAL_DESCALE(x, n) (((x) + (static_cast<int32_t>(1) << ((n) - 1))) >> (n))
-RFY_OP void digital_fdct_islow(int32_t* d, int stride, bool first_pass) {
-  const int32_t t0 = d[0] + d[7 * stride], t7 = d[0] - d[7 * stride], t1 = d[stride] + d[6 * stride],
+// T is int32_t, or (fast CPU path, jpeg_cpu.inl) a vector of 8 int32 lanes doing 8 independent 1-D passes.
+template <typename T>
+RFY_OP void digital_fdct_islow(T* d, int stride, bool first_pass) {
+  const T t0 = d[0] + d[7 * stride], t7 = d[0] - d[7 * stride], t1 = d[stride] + d[6 * stride],
                 t6 = d[stride] - d[6 * stride], t2 = d[2 * stride] + d[5 * stride], t5 = d[2 * stride] - d[5 * stride],
                 t3 = d[3 * stride] + d[4 * stride], t4 = d[3 * stride] - d[4 * stride];
-  const int32_t t10 = t0 + t3, t13 = t0 - t3, t11 = t1 + t2, t12 = t1 - t2;
+  const T t10 = t0 + t3, t13 = t0 - t3, t11 = t1 + t2, t12 = t1 - t2;
   const int sh = first_pass ? 13 - 2 : 13 + 2;
   d[0] = first_pass ? (t10 + t11) * 4 : RFY_DIGITAL_DESCALE(t10 + t11, 2);
   d[4 * stride] = first_pass ? (t10 - t11) * 4 : RFY_DIGITAL_DESCALE(t10 - t11, 2);
-  const int32_t z = (t12 + t13) * 4433;
+  const T z = (t12 + t13) * 4433;
   d[2 * stride] = RFY_DIGITAL_DESCALE(z + t13 * 6270, sh);
   d[6 * stride] = RFY_DIGITAL_DESCALE(z - t12 * 15137, sh);
-  int32_t z1 = t4 + t7, z2 = t5 + t6, z3 = t4 + t6, z4 = t5 + t7;
-  const int32_t z5 = (z3 + z4) * 9633;
-  const int32_t u4 = t4 * 2446, u5 = t5 * 16819, u6 = t6 * 25172, u7 = t7 * 12299;
+  T z1 = t4 + t7, z2 = t5 + t6, z3 = t4 + t6, z4 = t5 + t7;
+  const T z5 = (z3 + z4) * 9633;
+  const T u4 = t4 * 2446, u5 = t5 * 16819, u6 = t6 * 25172, u7 = t7 * 12299;
   z1 *= -7373;
   z2 *= -20995;
   z3 = z3 * -16069 + z5;
@@ -223,20 +248,21 @@ RFY_OP void digital_fdct_islow(int32_t* d, int stride, bool first_pass) {
   d[stride] = RFY_DIGITAL_DESCALE(u7 + z1 + z4, sh);
 }
 // One 1-D inverse pass (in -> out, both strided); first_pass descales by 11 bits, the second by 18.
-RFY_OP void digital_idct_islow(const int32_t* in, int istride, int32_t* out, int ostride, bool first_pass) {
-  int32_t z2 = in[2 * istride], z3 = in[6 * istride];
-  int32_t z1 = (z2 + z3) * 4433;
-  const int32_t e2 = z1 - z3 * 15137, e3 = z1 + z2 * 6270;
+template <typename T>
+RFY_OP void digital_idct_islow(const T* in, int istride, T* out, int ostride, bool first_pass) {
+  T z2 = in[2 * istride], z3 = in[6 * istride];
+  T z1 = (z2 + z3) * 4433;
+  const T e2 = z1 - z3 * 15137, e3 = z1 + z2 * 6270;
   z2 = in[0];
   z3 = in[4 * istride];
-  const int32_t e0 = (z2 + z3) * 8192, e1 = (z2 - z3) * 8192;
-  const int32_t t10 = e0 + e3, t13 = e0 - e3, t11 = e1 + e2, t12 = e1 - e2;
-  int32_t o0 = in[7 * istride], o1 = in[5 * istride], o2 = in[3 * istride], o3 = in[istride];
+  const T e0 = (z2 + z3) * 8192, e1 = (z2 - z3) * 8192;
+  const T t10 = e0 + e3, t13 = e0 - e3, t11 = e1 + e2, t12 = e1 - e2;
+  T o0 = in[7 * istride], o1 = in[5 * istride], o2 = in[3 * istride], o3 = in[istride];
   z1 = o0 + o3;
   z2 = o1 + o2;
   z3 = o0 + o2;
-  int32_t z4 = o1 + o3;
-  const int32_t z5 = (z3 + z4) * 9633;
+  T z4 = o1 + o3;
+  const T z5 = (z3 + z4) * 9633;
   o0 *= 2446;
   o1 *= 16819;
   o2 *= 25172;
@@ -301,7 +327,16 @@ RFY_OP int digital_fancy_up(const float* p, int64_t stride, int cw, int ch, int 
   return (x & 1) ? (here * 3 + there + 7) >> 4 : (here * 3 + there + 8) >> 4;
 }
 
+}  // namespace rfy::corrupt
+#if !defined(__CUDACC__)
+#include "corrupt/ops/jpeg_cpu.inl"
+#endif
+namespace rfy::corrupt {
+
 RFY_OP void op_jpeg_compression(const Sample& s) {
+#if !defined(__CUDACC__)
+  digital_jpeg_cpu(s);  // the same round trip, bit for bit, arranged for CPU vectors (jpeg_cpu.inl)
+#else
   const int h = s.h, w = s.w;
   const int64_t hw = s.plane();
   float* tables = s.scratch;
@@ -392,6 +427,7 @@ RFY_OP void op_jpeg_compression(const Sample& s) {
     }
   }
   RFY_BARRIER();
+#endif
 }
 inline int64_t op_jpeg_compression_scratch(int c, int h, int w, const float* p) {
   const int64_t chroma = c == 3 ? 2 * static_cast<int64_t>(digital_jpeg_chroma_w(w)) * digital_jpeg_chroma_h(h) : 0;
@@ -445,39 +481,6 @@ RFY_OP void digital_elastic_affine(const RngKey& key, int h, int w, float amount
   inv[5] = -a21 * m[2] - a22 * m[5];
 }
 
-// separable_blur_plane (filters.inl) with the same per-value summation order (taps -r..r from 0.0f), written on
-// the CPU as whole-row multiply-adds per tap (direct indexing inside the row, border_index only where a tap
-// falls outside), so the loops vectorise. dst may be src; tmp is a third h x w plane.
-RFY_OP void digital_blur_plane(const float* src, float* dst, float* tmp, int h, int w, const float* taps, int r,
-                               int border) {
-#if defined(__CUDA_ARCH__)
-  separable_blur_plane(src, dst, tmp, h, w, taps, r, border);
-#else
-  for (int y = 0; y < h; ++y) {
-    const float* in = src + static_cast<int64_t>(y) * w;
-    float* out = tmp + static_cast<int64_t>(y) * w;
-    for (int x = 0; x < w; ++x) out[x] = 0.0f;
-    for (int k = -r; k <= r; ++k) {
-      const float t = taps[k + r];
-      const int lo = k < 0 ? (-k < w ? -k : w) : 0;  // x + k >= 0 from lo
-      const int hi = k > 0 ? (w - k > 0 ? w - k : 0) : w;  // x + k < w below hi
-      for (int x = 0; x < lo; ++x) out[x] += t * in[border_index(x + k, w, border)];
-      for (int x = lo; x < hi; ++x) out[x] += t * in[x + k];
-      for (int x = hi > lo ? hi : lo; x < w; ++x) out[x] += t * in[border_index(x + k, w, border)];
-    }
-  }
-  for (int y = 0; y < h; ++y) {
-    float* out = dst + static_cast<int64_t>(y) * w;
-    for (int x = 0; x < w; ++x) out[x] = 0.0f;
-    for (int k = -r; k <= r; ++k) {
-      const float t = taps[k + r];
-      const float* in = tmp + static_cast<int64_t>(border_index(y + k, h, border)) * w;
-      for (int x = 0; x < w; ++x) out[x] += t * in[x];
-    }
-  }
-#endif
-}
-
 RFY_OP void op_elastic_transform(const Sample& s) {
   const int h = s.h, w = s.w;
   const int64_t hw = s.plane();
@@ -507,8 +510,8 @@ RFY_OP void op_elastic_transform(const Sample& s) {
     dy[i] = uniform(s.key, 2, static_cast<uint64_t>(i)) * 2.0f - 1.0f;
   }
   RFY_BARRIER();
-  digital_blur_plane(dx, dx, tmp, h, w, taps, r, kBorderReflect);
-  digital_blur_plane(dy, dy, tmp, h, w, taps, r, kBorderReflect);
+  separable_blur_plane(dx, dx, tmp, h, w, taps, r, kBorderReflect);
+  separable_blur_plane(dy, dy, tmp, h, w, taps, r, kBorderReflect);
   RFY_PAR_FOR_3D(i, ch, yi, xi, s.c, h, w) {
     const int64_t p = i - ch * hw;
     const float x = static_cast<float>(xi), y = static_cast<float>(yi);

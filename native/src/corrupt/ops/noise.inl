@@ -5,6 +5,8 @@
 // Randomness: stream 0 of the sample's key; value i of the planar [c][h][w] image (i = (ch * H + y) * W + x) uses
 // index i (impulse), the Box-Muller pair of index i / 2 (gaussian, speckle: cosine branch for even i, sine for odd), or the counter block [i * kNoisePoissonDraws, (i + 1) * kNoisePoissonDraws)
 // (shot noise: the Poisson sampler takes successive indices of it until it accepts).
+// On AVX2 CPUs the fast CPU path runs these four ops from corrupt/noise_avx2.h instead (the same draws and
+// arithmetic, bit-identical; test_corrupt_noise_color checks it): keep the two in step.
 #pragma once
 
 namespace rfy::corrupt {

@@ -58,6 +58,10 @@
 //   1-channel images: the luma of the colour. Sizes: all steps are per pixel or fixed-size filters; any H x W.
 #pragma once
 
+#if !defined(__CUDACC__)
+#include <vector>  // the CPU plasma's draws
+#endif
+
 // Size helpers used both by the ops and by the host-side *_scratch functions.
 #if defined(__CUDACC__)
 #define RFY_WEATHER_HD __host__ __device__ inline
@@ -110,6 +114,17 @@ RFY_OP float weather_max_of(const float* v, int64_t n, float start) {
 
 // The plasma fractal into map[n * n], rescaled to [0, 1]. All threads call it. n is a power of two.
 RFY_OP void weather_plasma(const RngKey& key, float* map, int n, float decay) {
+#if defined(__CUDACC__)
+#define RFY_PLASMA_UNIFORM(at) uniform(key, 0, static_cast<uint64_t>(at))
+#else
+  // CPU: every point's draw up front, in one loop over consecutive indices that vectorises (the diamond-square
+  // passes visit strided points, one scalar Philox call each). The same values: draw `at` is uniform(key, 0, at).
+  static thread_local std::vector<float> draws;
+  draws.resize(static_cast<size_t>(n) * n);
+  float* u = draws.data();
+  for (int64_t at = 0; at < static_cast<int64_t>(n) * n; ++at) u[at] = uniform(key, 0, static_cast<uint64_t>(at));
+#define RFY_PLASMA_UNIFORM(at) u[at]
+#endif
   if (RFY_LEADER()) map[0] = 0.0f;
   RFY_BARRIER();
   const int mask = n - 1;
@@ -124,7 +139,7 @@ RFY_OP void weather_plasma(const RngKey& key, float* map, int n, float decay) {
       const int y1 = (y0 + step) & mask, x1 = (x0 + step) & mask;
       const float sum = (map[y0 * n + x0] + map[y1 * n + x0]) + (map[y0 * n + x1] + map[y1 * n + x1]);
       const int64_t at = static_cast<int64_t>(y0 + half) * n + (x0 + half);
-      map[at] = sum / 4.0f + wibble * (wibble * (2.0f * uniform(key, 0, static_cast<uint64_t>(at)) - 1.0f));
+      map[at] = sum / 4.0f + wibble * (wibble * (2.0f * RFY_PLASMA_UNIFORM(at) - 1.0f));
     }
     RFY_BARRIER();
     // diamonds: the edge midpoints = mean of their 4 neighbours at distance half (wrap-around) + noise; the two
@@ -136,7 +151,7 @@ RFY_OP void weather_plasma(const RngKey& key, float* map, int n, float decay) {
       const int yu = (py - half) & mask, yd = (py + half) & mask, xl = (px - half) & mask, xr = (px + half) & mask;
       const float sum = (map[yd * n + px] + map[yu * n + px]) + (map[py * n + xl] + map[py * n + xr]);
       const int64_t at = static_cast<int64_t>(py) * n + px;
-      map[at] = sum / 4.0f + wibble * (wibble * (2.0f * uniform(key, 0, static_cast<uint64_t>(at)) - 1.0f));
+      map[at] = sum / 4.0f + wibble * (wibble * (2.0f * RFY_PLASMA_UNIFORM(at) - 1.0f));
     }
     RFY_PAR_FOR_2D(i, cy, x, cells, cells) {  // (cy * step + half, cx * step): (right + left) + (up + down)
       (void)i;
@@ -145,7 +160,7 @@ RFY_OP void weather_plasma(const RngKey& key, float* map, int n, float decay) {
       const int yu = (py - half) & mask, yd = (py + half) & mask, xl = (px - half) & mask, xr = (px + half) & mask;
       const float sum = (map[py * n + xr] + map[py * n + xl]) + (map[yu * n + px] + map[yd * n + px]);
       const int64_t at = static_cast<int64_t>(py) * n + px;
-      map[at] = sum / 4.0f + wibble * (wibble * (2.0f * uniform(key, 0, static_cast<uint64_t>(at)) - 1.0f));
+      map[at] = sum / 4.0f + wibble * (wibble * (2.0f * RFY_PLASMA_UNIFORM(at) - 1.0f));
     }
     RFY_BARRIER();
     wibble /= decay;
@@ -161,6 +176,7 @@ RFY_OP void weather_plasma(const RngKey& key, float* map, int n, float decay) {
   RFY_PAR_FOR(i, nn) map[i] = hi > 0.0f ? (map[i] - lo) / hi : 0.0f;
   RFY_BARRIER();
 }
+#undef RFY_PLASMA_UNIFORM
 
 RFY_OP void op_fog(const Sample& s) {
   const float t = s.p[0];
@@ -331,8 +347,8 @@ RFY_OP float weather_frost_segment_value(float x0, float y0, float ex, float ey,
 // The pixel box a segment can reach (clamped to the image; empty when yb < ya or xb < xa).
 RFY_OP void weather_frost_segment_box(const float* sg, int h, int w, int& ya, int& yb, int& xa, int& xb) {
   const float reach = 3.0f * sg[4] + 1.0f;
-  const float lo_y = floorf(fminf(sg[1], sg[3]) - reach), hi_y = ceilf(fmaxf(sg[1], sg[3]) + reach);
-  const float lo_x = floorf(fminf(sg[0], sg[2]) - reach), hi_x = ceilf(fmaxf(sg[0], sg[2]) + reach);
+  const float lo_y = floorf(weather_min(sg[1], sg[3]) - reach), hi_y = ceilf(weather_max(sg[1], sg[3]) + reach);
+  const float lo_x = floorf(weather_min(sg[0], sg[2]) - reach), hi_x = ceilf(weather_max(sg[0], sg[2]) + reach);
   ya = lo_y < 0.0f ? 0 : (lo_y > h ? h : static_cast<int>(lo_y));
   yb = hi_y > h - 1.0f ? h - 1 : (hi_y < -1.0f ? -1 : static_cast<int>(hi_y));
   xa = lo_x < 0.0f ? 0 : (lo_x > w ? w : static_cast<int>(lo_x));
@@ -379,11 +395,11 @@ RFY_OP void weather_frost_crystals(const float* table, int dendrites, int h, int
           ta = tb;
           tb = sw;
         }
-        ta = fmaxf(ta, 0.0f);
-        tb = fminf(tb, 1.0f);
+        ta = weather_max(ta, 0.0f);
+        tb = weather_min(tb, 1.0f);
         if (ta > tb) continue;
         const float xa_f = x0 + ta * ex, xb_f = x0 + tb * ex;
-        const float lo = floorf(fminf(xa_f, xb_f) - r1 - 1.0f), hi = ceilf(fmaxf(xa_f, xb_f) + r1);
+        const float lo = floorf(weather_min(xa_f, xb_f) - r1 - 1.0f), hi = ceilf(weather_max(xa_f, xb_f) + r1);
         if (lo > xl) xl = static_cast<int>(lo);
         if (hi < xr) xr = static_cast<int>(hi);
       }
