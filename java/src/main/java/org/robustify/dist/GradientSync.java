@@ -4,15 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
 /**
  * Data-parallel gradient averaging over the trainable parameters only (frozen ones have no gradient and cost no
- * traffic), as DDP does it: gradients are packed into flat buckets of at most {@code bucketBytes}, every bucket's
- * all-reduce is in flight at once (Gloo works on its own threads), then the sums are unpacked into the gradients.
+ * traffic), as DDP does it: gradients are copied into persistent flat buckets of at most {@code bucketBytes}, every
+ * bucket's all-reduce is in flight at once (Gloo works on its own threads), then the sums are copied back.
  * Each rank scales its mean-loss gradient by its share of the global batch before the sum, so the result is the
  * gradient of the mean loss over the whole global batch. Without tensor hooks in the presets the all-reduce starts
  * after backward instead of overlapping it.
@@ -23,6 +23,8 @@ public final class GradientSync {
 
     private final Collectives group;
     private final List<List<Tensor>> buckets = new ArrayList<>();
+    /** One flat buffer per bucket, allocated once: a step copies into it instead of allocating. */
+    private final List<Tensor> flats = new ArrayList<>();
 
     public GradientSync(Collectives group, Map<String, Tensor> trainable, long bucketBytes) {
         if (bucketBytes < 1) {
@@ -44,6 +46,15 @@ public final class GradientSync {
         if (!current.isEmpty()) {
             buckets.add(current);
         }
+        for (List<Tensor> bucket : buckets) {
+            long n = 0;
+            for (Tensor p : bucket) {
+                n += p.numel();
+            }
+            Tensor flat = torch.empty(new long[] {n}, bucket.get(0).options(), new MemoryFormatOptional());
+            flat.retainReference(); // lives as long as the job, outside any step's scope
+            flats.add(flat);
+        }
     }
 
     public int bucketCount() {
@@ -55,14 +66,21 @@ public final class GradientSync {
      * (not reached by its loss) contributes zeros, and receives the sum like the others.
      */
     public void synchronize(double weight) {
-        List<Tensor> flats = new ArrayList<>(buckets.size());
-        for (List<Tensor> bucket : buckets) {
-            TensorVector parts = new TensorVector();
-            for (Tensor p : bucket) {
+        Scalar w = new Scalar(weight);
+        for (int b = 0; b < buckets.size(); b++) {
+            long offset = 0;
+            for (Tensor p : buckets.get(b)) {
+                long n = p.numel();
+                Tensor slot = flats.get(b).narrow(0, offset, n);
                 Tensor g = p.grad();
-                parts.push_back(g.defined() ? g.reshape(-1) : torch.zeros_like(p).reshape(-1));
+                if (g.defined()) {
+                    slot.copy_(g.reshape(-1));
+                } else {
+                    slot.zero_();
+                }
+                offset += n;
             }
-            flats.add(torch.cat(parts).mul_(new Scalar(weight)));
+            flats.get(b).mul_(w);
         }
         group.allReduceSum(flats, "gradient all-reduce");
         for (int b = 0; b < buckets.size(); b++) {
