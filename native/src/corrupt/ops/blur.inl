@@ -32,6 +32,8 @@
 
 #if !defined(__CUDACC__)
 #include <vector>  // the CPU motion blur's padded plane
+
+#include "corrupt/random_fill.h"
 #endif
 
 // Helpers the host-side *_scratch functions call too.
@@ -740,7 +742,12 @@ RFY_OP void op_snow(const Sample& s) {
   float* dx = dy + width;
   float* count = dx + width;
   // 1. the grey layer N(mu, s^2), H x W
+#if defined(__CUDACC__)
   RFY_PAR_FOR(i, np) a[i] = mu + sd * normal(s.key, 0, static_cast<uint64_t>(i));
+#else
+  normal_fill(s.key, 0, 0, np, a);
+  for (int64_t i = 0; i < np; ++i) a[i] = mu + sd * a[i];
+#endif
   if (RFY_LEADER()) {
     const double angle = -135.0 + 90.0 * static_cast<double>(uniform(s.key, 1, 0));
     count[0] = static_cast<float>(blur_motion_taps(s.p[4], s.p[5], angle, s.h, s.w, weight, dy, dx));

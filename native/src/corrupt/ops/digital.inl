@@ -11,6 +11,10 @@
 //    uses shape[:2] // 2 as an (x, y) point, the same for square images).
 #pragma once
 
+#if !defined(__CUDACC__)
+#include "corrupt/random_fill.h"
+#endif
+
 namespace rfy::corrupt {
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -505,10 +509,19 @@ RFY_OP void op_elastic_transform(const Sample& s) {
     const float sx = inv[0] * x + inv[1] * y + inv[2], sy = inv[3] * x + inv[4] * y + inv[5];
     warped[i] = bilinear(s.img + ch * hw, h, w, sy, sx, kBorderReflect101);
   }
+#if defined(__CUDACC__)
   RFY_PAR_FOR(i, hw) {
     dx[i] = uniform(s.key, 1, static_cast<uint64_t>(i)) * 2.0f - 1.0f;
     dy[i] = uniform(s.key, 2, static_cast<uint64_t>(i)) * 2.0f - 1.0f;
   }
+#else
+  uniform_fill(s.key, 1, 0, hw, dx);
+  uniform_fill(s.key, 2, 0, hw, dy);
+  for (int64_t i = 0; i < hw; ++i) {
+    dx[i] = dx[i] * 2.0f - 1.0f;
+    dy[i] = dy[i] * 2.0f - 1.0f;
+  }
+#endif
   RFY_BARRIER();
   separable_blur_plane(dx, dx, tmp, h, w, taps, r, kBorderReflect);
   separable_blur_plane(dy, dy, tmp, h, w, taps, r, kBorderReflect);

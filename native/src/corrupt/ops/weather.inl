@@ -60,6 +60,8 @@
 
 #if !defined(__CUDACC__)
 #include <vector>  // the CPU plasma's draws
+
+#include "corrupt/random_fill.h"
 #endif
 
 // Size helpers used both by the ops and by the host-side *_scratch functions.
@@ -117,12 +119,12 @@ RFY_OP void weather_plasma(const RngKey& key, float* map, int n, float decay) {
 #if defined(__CUDACC__)
 #define RFY_PLASMA_UNIFORM(at) uniform(key, 0, static_cast<uint64_t>(at))
 #else
-  // CPU: every point's draw up front, in one loop over consecutive indices that vectorises (the diamond-square
-  // passes visit strided points, one scalar Philox call each). The same values: draw `at` is uniform(key, 0, at).
+  // CPU: every point's draw up front as one run of consecutive indices (the diamond-square passes visit strided
+  // points, one scalar Philox call each). The same values: draw `at` is uniform(key, 0, at).
   static thread_local std::vector<float> draws;
   draws.resize(static_cast<size_t>(n) * n);
   float* u = draws.data();
-  for (int64_t at = 0; at < static_cast<int64_t>(n) * n; ++at) u[at] = uniform(key, 0, static_cast<uint64_t>(at));
+  uniform_fill(key, 0, 0, static_cast<int64_t>(n) * n, u);
 #define RFY_PLASMA_UNIFORM(at) u[at]
 #endif
   if (RFY_LEADER()) map[0] = 0.0f;
@@ -512,7 +514,12 @@ RFY_OP void op_frost(const Sample& s) {
     for (int o = 0; o < kFrostOctaves; ++o) {
       int gy, gx;
       const int64_t count = weather_frost_lattice(s.h, s.w, o, gy, gx);
+#if defined(__CUDACC__)
       RFY_PAR_FOR(i, count) lat[i] = 2.0f * uniform(s.key, 2 + o, static_cast<uint64_t>(i)) - 1.0f;
+#else
+      uniform_fill(s.key, 2 + o, 0, count, lat);
+      for (int64_t i = 0; i < count; ++i) lat[i] = 2.0f * lat[i] - 1.0f;
+#endif
       lat += count;
     }
   }
@@ -779,7 +786,12 @@ RFY_OP void op_spatter(const Sample& s) {
   float* dist2 = dist + P;
   float* taps = dist2 + 2 * P + 512;
 
+#if defined(__CUDACC__)
   RFY_PAR_FOR(i, P) layer[i] = mu + sd * normal(s.key, 0, static_cast<uint64_t>(i));
+#else
+  normal_fill(s.key, 0, 0, P, layer);
+  for (int64_t i = 0; i < P; ++i) layer[i] = mu + sd * layer[i];
+#endif
   const int r1 = gaussian_radius(sigma, 4.0f);
   if (RFY_LEADER()) gaussian_taps(sigma, r1, taps);
   RFY_BARRIER();
