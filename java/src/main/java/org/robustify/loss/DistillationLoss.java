@@ -139,12 +139,13 @@ public final class DistillationLoss {
                             + TensorBridge.summary(p.student()) + " and " + TensorBridge.summary(p.teacher()));
                 }
                 Tensor s = classContiguous(p.student());
-                Tensor t = classContiguous(p.teacher().detach());
+                // The kernel only reads the teacher's memory; detaching matters only if a copy below would record.
+                Tensor t = classContiguous(p.teacher().requires_grad() ? p.teacher().detach() : p.teacher());
                 if (t.scalar_type().intern() != s.scalar_type().intern()) {
                     t = t.to(s.scalar_type().intern());
                 }
-                TensorOptions out = new TensorOptions(s.scalar_type().intern()).device(new DeviceOptional(s.device()));
-                Tensor grad = torch.empty(new long[] {s.size(0), s.size(1)}, out, new MemoryFormatOptional());
+                // Same dtype and device; row-major (s has unit class stride, so a dense s is row-major too).
+                Tensor grad = torch.empty_like(s);
                 TensorOptions floats = new TensorOptions(ScalarType.Float).device(new DeviceOptional(s.device()));
                 Tensor row = torch.empty(new long[] {s.size(0), RobustifyNative.RFY_DISTILL_ROW_COLUMNS}, floats,
                         new MemoryFormatOptional());

@@ -95,6 +95,12 @@ public final class NativeRuntime {
                         + "(page faults in glibc's per-thread arenas). Start the JVM with MALLOC_ARENA_MAX=1, as "
                         + "bin/robustify does.");
             }
+            if (org.bytedeco.javacpp.Pointer.maxPhysicalBytes() > 0) {
+                // JavaCPP then reads the resident size at every native allocation (each Tensor or descriptor object).
+                System.err.println("robustify: JavaCPP's maxPhysicalBytes is on, so every native allocation costs 2-4 "
+                        + "us more (about 70 us per fused-loss call). Start the JVM with "
+                        + "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0, as bin/robustify does.");
+            }
             cudaBackend = loadCudaBackendIfGpu();
             // NNPACK cannot run on CPUs without its instruction set and says so on stderr at every small-batch
             // convolution it is offered; libtorch's own convolution handles those batches.
