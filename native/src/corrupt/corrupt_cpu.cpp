@@ -26,12 +26,12 @@ __attribute__((flatten)) RFY_VECTOR_CLONES void corrupt_sample_fast(const ImageV
   store_sample_cpu(s, dst, n);
 }
 
-// The per-value noise ops with hand-vectorised Philox on AVX2 CPUs (noise_avx2.h; the same bits as the shared
-// ops, which GCC's vectoriser makes about twice slower).
+// The per-value noise ops with hand-vectorised Philox on AVX2 CPUs, sixteen lanes wide where AVX-512 is there
+// (noise_avx2.h; the same bits as the shared ops, which GCC's vectoriser makes about twice slower).
 __attribute__((target("avx2"), flatten)) void corrupt_sample_avx2_noise(const ImageView& src, const ImageView& dst,
                                                                          int64_t n, const Sample& s) {
   load_sample_cpu(src, n, s);
-  avx2_noise_op(s);
+  if (!(cpu_has_avx512() && avx512_noise_op(s))) avx2_noise_op(s);
   store_sample_cpu(s, dst, n);
 }
 

@@ -22,14 +22,15 @@ inline void io_store_value(float v, float& out) { out = v > 0.0f ? (v < 1.0f ? v
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define RFY_IO_AVX2 1
-// to_u8 of 16 floats (the same operations: clip with NaN -> 0, * 255, + 1e-4, truncate) as 16 bytes in order.
-// MINPS/MAXPS return their second operand when either is NaN: min(1, NaN) = NaN, then max(NaN, 0) = 0, as to_u8
-// gives; max(-0, +0) = +0 as well.
+// to_u8 of 16 floats (the same results: clip with NaN -> 0, * 255, + 1e-4, truncate) as 16 bytes in order.
+// Only the upper clip is done in float: MINPS returns its second operand when either is NaN, so min(1, NaN) = NaN,
+// which CVTTPS2DQ turns into INT_MIN like every other negative; below zero v * 255 + 1e-4 < 1 truncates to 0 or
+// less, and the saturating packs then give 0, as clipping to 0 first would.
 __attribute__((target("avx2"), always_inline)) inline __m128i io_to_u8_16_avx2(const float* v) {
-  const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
+  const __m256 one = _mm256_set1_ps(1.0f);
   const __m256 k255 = _mm256_set1_ps(255.0f), eps = _mm256_set1_ps(1e-4f);
-  const __m256 a = _mm256_max_ps(_mm256_min_ps(one, _mm256_loadu_ps(v)), zero);
-  const __m256 b = _mm256_max_ps(_mm256_min_ps(one, _mm256_loadu_ps(v + 8)), zero);
+  const __m256 a = _mm256_min_ps(one, _mm256_loadu_ps(v));
+  const __m256 b = _mm256_min_ps(one, _mm256_loadu_ps(v + 8));
   const __m256i ia = _mm256_cvttps_epi32(_mm256_add_ps(_mm256_mul_ps(a, k255), eps));
   const __m256i ib = _mm256_cvttps_epi32(_mm256_add_ps(_mm256_mul_ps(b, k255), eps));
   const __m256i w = _mm256_packs_epi32(ia, ib);  // a0-3 b0-3 | a4-7 b4-7 (int16)
@@ -89,6 +90,8 @@ __attribute__((target("avx2"), noinline)) inline int64_t io_load_rgb_u8_avx2(con
   int64_t x = 0;
   for (; x + 16 <= n; x += 16) {
     const __m128i* p = reinterpret_cast<const __m128i*>(in + 3 * x);
+    // The batch streams from L3 or memory; the hardware prefetcher alone left this loop waiting on its loads.
+    _mm_prefetch(reinterpret_cast<const char*>(p) + 1024, _MM_HINT_T0);
     const __m128i a = _mm_loadu_si128(p), c = _mm_loadu_si128(p + 1), d = _mm_loadu_si128(p + 2);
     io_store_u8_16_as_floats(
         _mm_or_si128(_mm_or_si128(_mm_shuffle_epi8(a, r0), _mm_shuffle_epi8(c, r1)), _mm_shuffle_epi8(d, r2)), r + x);

@@ -109,6 +109,95 @@ RFY_AVX2 void avx2_shot_noise(const Sample& s) {
   }
 }
 
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // as in philox_avx2.h
+// The sixteen-lane (AVX-512) gaussian, speckle and impulse noise: the same draws and arithmetic as above and as
+// ops/noise.inl. The ragged tail is one more masked step (the unused lanes' draws are discarded), not scalar code:
+// at 28 x 28 the scalar tail of the eight-lane loop was a tenth of the time.
+template <bool kSpeckle>
+RFY_AVX512 __m512 avx512_noise_update(__m512 x, __m512 c, __m512 z) {
+  return kSpeckle ? _mm512_add_ps(x, _mm512_mul_ps(x, _mm512_mul_ps(c, z))) : _mm512_add_ps(x, _mm512_mul_ps(c, z));
+}
+
+// Values v0 .. v0 + 31 (those below n) from the 16 pairs of r: lane l's cosine branch to value v0 + 2l, sine to
+// v0 + 2l + 1.
+template <bool kSpeckle>
+RFY_AVX512 void avx512_noise_pairs_step(const Philox16& r, __m512 c, float* img, int64_t v0, int64_t n) {
+  const __m512i lo_idx = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const __m512i hi_idx = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+  __m512 a, b;
+  avx512_normal_pairs(r, a, b);
+  const __m512 z0 = _mm512_permutex2var_ps(a, lo_idx, b), z1 = _mm512_permutex2var_ps(a, hi_idx, b);
+  float* p = img + v0;
+  if (v0 + 32 <= n) {
+    _mm512_storeu_ps(p, avx512_noise_update<kSpeckle>(_mm512_loadu_ps(p), c, z0));
+    _mm512_storeu_ps(p + 16, avx512_noise_update<kSpeckle>(_mm512_loadu_ps(p + 16), c, z1));
+    return;
+  }
+  const int64_t left = n - v0;
+  const __mmask16 m0 = left >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << left) - 1);
+  const __mmask16 m1 = left >= 32 ? __mmask16(0xFFFF) : left <= 16 ? __mmask16(0) : __mmask16((1u << (left - 16)) - 1);
+  _mm512_mask_storeu_ps(p, m0, avx512_noise_update<kSpeckle>(_mm512_maskz_loadu_ps(m0, p), c, z0));
+  _mm512_mask_storeu_ps(p + 16, m1, avx512_noise_update<kSpeckle>(_mm512_maskz_loadu_ps(m1, p + 16), c, z1));
+}
+
+template <bool kSpeckle>
+__attribute__((RFY_AVX512_TARGET, noinline)) void avx512_noise_normal_pairs(const Sample& s) {
+  const int64_t n = s.size(), pairs = (n + 1) / 2;  // an odd n's last value takes the cosine branch of its pair
+  const __m512 c = _mm512_set1_ps(s.p[0]);
+  int64_t j = 0;
+  for (; j + 32 <= pairs; j += 32) {
+    Philox16 r[2];
+    philox16<2>(s.key, 0, static_cast<uint64_t>(j), r);
+    avx512_noise_pairs_step<kSpeckle>(r[0], c, s.img, 2 * j, n);
+    avx512_noise_pairs_step<kSpeckle>(r[1], c, s.img, 2 * j + 32, n);
+  }
+  for (; j < pairs; j += 16) {
+    Philox16 r[1];
+    philox16<1>(s.key, 0, static_cast<uint64_t>(j), r);
+    avx512_noise_pairs_step<kSpeckle>(r[0], c, s.img, 2 * j, n);
+  }
+}
+
+// Values v0 .. v0 + 15 (those below n) of impulse noise from the sixteen blocks of r.
+RFY_AVX512 void avx512_impulse_step(const Philox16& r, __m512 c, float* img, int64_t v0, int64_t n) {
+  const __mmask16 inside = v0 + 16 <= n ? __mmask16(0xFFFF) : __mmask16((1u << (n - v0)) - 1);
+  const __mmask16 flip = _mm512_cmp_ps_mask(avx512_uniform(r.w[0]), c, _CMP_LT_OQ) & inside;
+  const __mmask16 salt = _mm512_cmp_ps_mask(avx512_uniform(r.w[1]), _mm512_set1_ps(0.5f), _CMP_LT_OQ);
+  _mm512_mask_storeu_ps(img + v0, flip, _mm512_maskz_mov_ps(salt, _mm512_set1_ps(1.0f)));
+}
+
+__attribute__((RFY_AVX512_TARGET, noinline)) void avx512_impulse_noise(const Sample& s) {
+  const int64_t n = s.size();
+  const __m512 c = _mm512_set1_ps(s.p[0]);
+  int64_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    Philox16 r[2];
+    philox16<2>(s.key, 0, static_cast<uint64_t>(i), r);
+    avx512_impulse_step(r[0], c, s.img, i, n);
+    avx512_impulse_step(r[1], c, s.img, i + 16, n);
+  }
+  for (; i < n; i += 16) {
+    Philox16 r[1];
+    philox16<1>(s.key, 0, static_cast<uint64_t>(i), r);
+    avx512_impulse_step(r[0], c, s.img, i, n);
+  }
+}
+
+#pragma GCC diagnostic pop
+
+// The AVX-512 version of the sample's corruption, when there is one: returns false (and does nothing) otherwise.
+// Only for indices below 2^32 (philox16's limit).
+inline bool avx512_noise_op(const Sample& s) {
+  if (static_cast<uint64_t>(s.size()) + 64 > (uint64_t{1} << 32)) return false;
+  switch (s.corruption) {
+    case RFY_CORRUPT_GAUSSIAN_NOISE: avx512_noise_normal_pairs<false>(s); return true;
+    case RFY_CORRUPT_SPECKLE_NOISE: avx512_noise_normal_pairs<true>(s); return true;
+    case RFY_CORRUPT_IMPULSE_NOISE: avx512_impulse_noise(s); return true;
+    default: return false;
+  }
+}
+
 // The AVX2 version of the sample's corruption, when there is one: returns false (and does nothing) otherwise.
 RFY_AVX2 bool avx2_noise_op(const Sample& s) {
   switch (s.corruption) {

@@ -122,28 +122,42 @@ RFY_OP double blur_zoom_at(const float* plane, int w, const BlurZoomAxis& ay, co
 }
 
 #if !defined(__CUDACC__)
-// CPU: clipped_zoom of a whole plane, f(i, v) called with each pixel's float value in raster order. Per-column
-// sources and weights are tabulated in `tab` (4 * w floats at an even offset) and per-row ones hoisted; the value
-// is computed exactly as blur_zoom_at does.
+// CPU: clipped_zoom of a whole plane, f(i, v) called with each pixel's float value in raster order, computed
+// exactly as blur_zoom_at does. blur_zoom_at's products associate as (value * ty) * tx, so per output row the
+// two source rows are scaled by their row weights once (a[j] = value * (1 - ty), b[j] = value * ty over the crop)
+// and each pixel is four table products summed in the same order. x1 is x0 + 1 except at the crop's last column
+// (x1 = x0), covered by repeating that column once past the crop. `tab`: 8 * w + 8 floats at an even offset.
 template <typename F>
 inline void blur_zoom_plane(const float* plane, int h, int w, const BlurZoomAxis& ay, const BlurZoomAxis& ax,
                             float* tab, F f) {
-  int* x0 = reinterpret_cast<int*>(tab);
-  int* x1 = x0 + w;
-  double* tx = reinterpret_cast<double*>(tab + 2 * w);
-  for (int x = 0; x < w; ++x) blur_zoom_source(ax, x, x0[x], x1[x], tx[x]);
+  const int cw = ax.crop;
+  double* tx = reinterpret_cast<double*>(tab);
+  double* a = tx + w;
+  double* b = a + cw + 1;
+  int* x0 = reinterpret_cast<int*>(b + cw + 1);  // relative to the crop's first column
+  for (int x = 0; x < w; ++x) {
+    int i0, i1;
+    blur_zoom_source(ax, x, i0, i1, tx[x]);
+    x0[x] = i0 - ax.off;
+  }
   for (int y = 0; y < h; ++y) {
     int y0, y1;
     double ty;
     blur_zoom_source(ay, y, y0, y1, ty);
-    const float* r0 = plane + static_cast<int64_t>(y0) * w;
-    const float* r1 = plane + static_cast<int64_t>(y1) * w;
+    const float* r0 = plane + static_cast<int64_t>(y0) * w + ax.off;
+    const float* r1 = plane + static_cast<int64_t>(y1) * w + ax.off;
     const double uy = 1.0 - ty;
+    for (int j = 0; j < cw; ++j) {
+      a[j] = static_cast<double>(r0[j]) * uy;
+      b[j] = static_cast<double>(r1[j]) * ty;
+    }
+    a[cw] = a[cw - 1];
+    b[cw] = b[cw - 1];
     const int64_t base = static_cast<int64_t>(y) * w;
     for (int x = 0; x < w; ++x) {
       const double t = tx[x], u = 1.0 - t;
-      const double v = static_cast<double>(r0[x0[x]]) * uy * u + static_cast<double>(r0[x1[x]]) * uy * t +
-                       static_cast<double>(r1[x0[x]]) * ty * u + static_cast<double>(r1[x1[x]]) * ty * t;
+      const int j = x0[x];
+      const double v = a[j] * u + a[j + 1] * t + b[j] * u + b[j + 1] * t;
       f(base + x, static_cast<float>(v));
     }
   }
@@ -429,6 +443,12 @@ RFY_BLUR_HD BlurDefocusLayout blur_defocus_layout(int h, int w, float radius) {
   return l;
 }
 
+#if !defined(__CUDACC__)
+// Four doubles as one vector (GCC vector extension, as FilterV8 in filters.inl); BlurD4u: its unaligned view.
+typedef double BlurD4 __attribute__((vector_size(32)));
+typedef double BlurD4u __attribute__((vector_size(32), aligned(8), may_alias));
+#endif
+
 RFY_OP void op_defocus_blur(const Sample& s) {
   const int k = blur_disk_size(s.p[0]), a = k / 2;
   const BlurDefocusLayout l = blur_defocus_layout(s.h, s.w, s.p[0]);
@@ -471,22 +491,23 @@ RFY_OP void op_defocus_blur(const Sample& s) {
         }
       }
 #else
-      // Four rows in lockstep: each row's running sum is one chain of dependent double adds (latency-bound), so
-      // four independent chains run about four times faster. Each row still adds its values in the same order.
-      for (int y0 = 0; y0 < h; y0 += 4) {
-        const int rows = h - y0 < 4 ? h - y0 : 4;
-        const float* row[4];
-        double* p[4];
-        double acc[4] = {0.0, 0.0, 0.0, 0.0};
-        for (int r = 0; r < 4; ++r) {
+      // Eight rows in lockstep: each row's running sum is one chain of dependent double adds (latency-bound), so
+      // eight independent chains keep both adders busy. Each row still adds its values in the same order.
+      constexpr int kLock = 8;
+      for (int y0 = 0; y0 < h; y0 += kLock) {
+        const int rows = h - y0 < kLock ? h - y0 : kLock;
+        const float* row[kLock];
+        double* p[kLock];
+        double acc[kLock] = {};
+        for (int r = 0; r < kLock; ++r) {
           const int y = y0 + (r < rows ? r : 0);  // missing rows repeat row y0 into its own prefix (no effect)
           row[r] = img + static_cast<int64_t>(y) * w;
           p[r] = prefix + static_cast<int64_t>(y) * pw;
         }
-        for (int r = 0; r < 4; ++r) p[r][0] = 0.0;
+        for (int r = 0; r < kLock; ++r) p[r][0] = 0.0;
         for (int j = 0; j < w + 2 * a; ++j) {
           const int src = j >= a && j < w + a ? j - a : border_index(j - a, w, kBorderReflect101);
-          for (int r = 0; r < 4; ++r) {
+          for (int r = 0; r < kLock; ++r) {
             acc[r] += static_cast<double>(row[r][src]);
             p[r][j + 1] = acc[r];
           }
@@ -508,19 +529,51 @@ RFY_OP void op_defocus_blur(const Sample& s) {
         plane[i] = static_cast<float>(acc * static_cast<double>(c));
       }
 #else
+      // 16 outputs at a time keep their sums in registers over all disk rows (added in row order from 0.0).
+      constexpr int kMaxRows = 64;
       double* racc = reinterpret_cast<double*>(s.scratch + l.racc);
+      const double cd = static_cast<double>(c);
       for (int y = 0; y < h; ++y) {
-        for (int x = 0; x < w; ++x) racc[x] = 0.0;
-        for (int ky = 0; ky < k; ++ky) {
+        const double* his[kMaxRows];
+        const double* los[kMaxRows];
+        int n = 0;
+        for (int ky = 0; ky < k && n < kMaxRows; ++ky) {
           const int m = static_cast<int>(info[kDiskInfo + ky]);
           if (m < 0) continue;
           const double* p = prefix + static_cast<int64_t>(border_index(y + ky - a, h, kBorderReflect101)) * pw + a;
-          const double* hi = p + m + 1;
-          const double* lo = p - m;
-          for (int x = 0; x < w; ++x) racc[x] += hi[x] - lo[x];
+          his[n] = p + m + 1;
+          los[n] = p - m;
+          ++n;
         }
         float* out = plane + static_cast<int64_t>(y) * w;
-        for (int x = 0; x < w; ++x) out[x] = static_cast<float>(racc[x] * static_cast<double>(c));
+        if (n == kMaxRows) {  // more disk rows than the table holds
+          for (int x = 0; x < w; ++x) racc[x] = 0.0;
+          for (int ky = 0; ky < k; ++ky) {
+            const int m = static_cast<int>(info[kDiskInfo + ky]);
+            if (m < 0) continue;
+            const double* p = prefix + static_cast<int64_t>(border_index(y + ky - a, h, kBorderReflect101)) * pw + a;
+            const double* hi = p + m + 1;
+            const double* lo = p - m;
+            for (int x = 0; x < w; ++x) racc[x] += hi[x] - lo[x];
+          }
+          for (int x = 0; x < w; ++x) out[x] = static_cast<float>(racc[x] * cd);
+          continue;
+        }
+        int x = 0;
+        for (; x + 16 <= w; x += 16) {
+          BlurD4 acc[4] = {};
+          for (int t = 0; t < n; ++t)
+            for (int j = 0; j < 4; ++j)
+              acc[j] += *reinterpret_cast<const BlurD4u*>(his[t] + x + 4 * j) -
+                        *reinterpret_cast<const BlurD4u*>(los[t] + x + 4 * j);
+          for (int j = 0; j < 4; ++j)
+            for (int e = 0; e < 4; ++e) out[x + 4 * j + e] = static_cast<float>(acc[j][e] * cd);
+        }
+        for (; x < w; ++x) {
+          double acc = 0.0;
+          for (int t = 0; t < n; ++t) acc += his[t][x] - los[t][x];
+          out[x] = static_cast<float>(acc * cd);
+        }
       }
 #endif
       RFY_BARRIER();
@@ -725,7 +778,7 @@ RFY_OP void op_zoom_blur(const Sample& s) {
   }
 }
 inline int64_t op_zoom_blur_scratch(int c, int h, int w, const float* p) {
-  return ((2 * static_cast<int64_t>(h) * w + 1) & ~int64_t(1)) + 4 * static_cast<int64_t>(w);
+  return ((2 * static_cast<int64_t>(h) * w + 1) & ~int64_t(1)) + 8 * static_cast<int64_t>(w) + 8;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -789,7 +842,7 @@ RFY_OP void op_snow(const Sample& s) {
   RFY_BARRIER();
 }
 inline int64_t op_snow_scratch(int c, int h, int w, const float* p) {
-  return ((2 * static_cast<int64_t>(h) * w + 3 * blur_motion_width(p[4]) + 2) & ~int64_t(1)) + 4 * static_cast<int64_t>(w);
+  return ((2 * static_cast<int64_t>(h) * w + 3 * blur_motion_width(p[4]) + 2) & ~int64_t(1)) + 8 * static_cast<int64_t>(w) + 8;
 }
 
 }  // namespace rfy::corrupt
