@@ -485,6 +485,55 @@ RFY_OP void digital_elastic_affine(const RngKey& key, int h, int w, float amount
   inv[5] = -a21 * m[2] - a22 * m[5];
 }
 
+#if !defined(__CUDACC__)
+// CPU: bilinear(planes + ch * hw, h, w, sy[k], sx[k], border) into out[ch * hw + k] for k < n (n <= 64, one row's
+// run) and every channel: the taps and weights are resolved once per pixel for all channels (border_index only
+// off the interior; reflect borders never give -1, so no zero taps), then each channel is blended with
+// bilinear's operations in its order, so the same values.
+inline void digital_bilinear_run(const float* planes, int c, int h, int w, int border, const float* sy,
+                                 const float* sx, int n, float* out) {
+  constexpr int kRun = 64;
+  int32_t i00[kRun], i01[kRun], i10[kRun], i11[kRun];
+  float wy[kRun], wx[kRun];
+  // Interior taps first (a loop GCC vectorises), then border_index for the pixels that need it.
+  unsigned outside = 0;
+  for (int k = 0; k < n; ++k) {
+    const float fy = floorf(sy[k]), fx = floorf(sx[k]);
+    const int y0 = static_cast<int>(fy), x0 = static_cast<int>(fx);
+    wy[k] = sy[k] - fy;
+    wx[k] = sx[k] - fx;
+    outside |= static_cast<unsigned>(y0) >= static_cast<unsigned>(h - 1);
+    outside |= static_cast<unsigned>(x0) >= static_cast<unsigned>(w - 1);
+    i00[k] = y0 * w + x0;
+    i01[k] = i00[k] + 1;
+    i10[k] = i00[k] + w;
+    i11[k] = i00[k] + w + 1;
+  }
+  for (int k = 0; outside && k < n; ++k) {
+    const int y0 = static_cast<int>(floorf(sy[k])), x0 = static_cast<int>(floorf(sx[k]));
+    if (static_cast<unsigned>(y0) < static_cast<unsigned>(h - 1) && static_cast<unsigned>(x0) < static_cast<unsigned>(w - 1))
+      continue;
+    const int ya = border_index(y0, h, border), yb = border_index(y0 + 1, h, border);
+    const int xa = border_index(x0, w, border), xb = border_index(x0 + 1, w, border);
+    i00[k] = ya * w + xa;
+    i01[k] = ya * w + xb;
+    i10[k] = yb * w + xa;
+    i11[k] = yb * w + xb;
+  }
+  const int64_t hw = static_cast<int64_t>(h) * w;
+  for (int ch = 0; ch < c; ++ch) {
+    const float* p = planes + ch * hw;
+    float* o = out + ch * hw;
+    for (int k = 0; k < n; ++k) {
+      const float dx = wx[k], dy = wy[k];
+      const float top = p[i00[k]] * (1.0f - dx) + p[i01[k]] * dx;
+      const float bottom = p[i10[k]] * (1.0f - dx) + p[i11[k]] * dx;
+      o[k] = top * (1.0f - dy) + bottom * dy;
+    }
+  }
+}
+#endif
+
 RFY_OP void op_elastic_transform(const Sample& s) {
   const int h = s.h, w = s.w;
   const int64_t hw = s.plane();
@@ -504,11 +553,28 @@ RFY_OP void op_elastic_transform(const Sample& s) {
     gaussian_taps(sigma, r, taps);
   }
   RFY_BARRIER();
+#if defined(__CUDACC__)
   RFY_PAR_FOR_3D(i, ch, yi, xi, s.c, h, w) {
     const float x = static_cast<float>(xi), y = static_cast<float>(yi);
     const float sx = inv[0] * x + inv[1] * y + inv[2], sy = inv[3] * x + inv[4] * y + inv[5];
     warped[i] = bilinear(s.img + ch * hw, h, w, sy, sx, kBorderReflect101);
   }
+#else
+  float sy[64], sx[64];
+  for (int yi = 0; yi < h; ++yi) {
+    for (int x0 = 0; x0 < w; x0 += 64) {
+      const int n = w - x0 < 64 ? w - x0 : 64;
+      const float y = static_cast<float>(yi);
+      for (int k = 0; k < n; ++k) {
+        const float x = static_cast<float>(x0 + k);
+        sx[k] = inv[0] * x + inv[1] * y + inv[2];
+        sy[k] = inv[3] * x + inv[4] * y + inv[5];
+      }
+      digital_bilinear_run(s.img, s.c, h, w, kBorderReflect101, sy, sx, n,
+                           warped + static_cast<int64_t>(yi) * w + x0);
+    }
+  }
+#endif
 #if defined(__CUDACC__)
   RFY_PAR_FOR(i, hw) {
     dx[i] = uniform(s.key, 1, static_cast<uint64_t>(i)) * 2.0f - 1.0f;
@@ -525,11 +591,26 @@ RFY_OP void op_elastic_transform(const Sample& s) {
   RFY_BARRIER();
   separable_blur_plane(dx, dx, tmp, h, w, taps, r, kBorderReflect);
   separable_blur_plane(dy, dy, tmp, h, w, taps, r, kBorderReflect);
+#if defined(__CUDACC__)
   RFY_PAR_FOR_3D(i, ch, yi, xi, s.c, h, w) {
     const int64_t p = i - ch * hw;
     const float x = static_cast<float>(xi), y = static_cast<float>(yi);
     s.img[i] = bilinear(warped + ch * hw, h, w, y + alpha * dy[p], x + alpha * dx[p], kBorderReflect);
   }
+#else
+  for (int yi = 0; yi < h; ++yi) {
+    for (int x0 = 0; x0 < w; x0 += 64) {
+      const int n = w - x0 < 64 ? w - x0 : 64;
+      const int64_t p = static_cast<int64_t>(yi) * w + x0;
+      const float y = static_cast<float>(yi);
+      for (int k = 0; k < n; ++k) {
+        sx[k] = static_cast<float>(x0 + k) + alpha * dx[p + k];
+        sy[k] = y + alpha * dy[p + k];
+      }
+      digital_bilinear_run(warped, s.c, h, w, kBorderReflect, sy, sx, n, s.img + p);
+    }
+  }
+#endif
   RFY_BARRIER();
 }
 inline int64_t op_elastic_transform_scratch(int c, int h, int w, const float* p) {

@@ -63,6 +63,7 @@
 
 #include "corrupt/random_fill.h"
 #endif
+#include "corrupt/ops/filters.inl"  // FilterV8 (CPU)
 
 // Size helpers used both by the ops and by the host-side *_scratch functions.
 #if defined(__CUDACC__)
@@ -84,16 +85,18 @@ RFY_WEATHER_HD int weather_fog_mapsize(int h, int w, float p2) {
   return m;
 }
 
-// min / max of v[0..n) (CPU: 8 independent lanes, so the reduction vectorises; min and max are exact in any order).
+// min / max of v[0..n) (CPU: 8 independent lanes in one vector; min and max are exact in any order).
 RFY_OP float weather_min_of(const float* v, int64_t n) {
   float lo = 3.0e38f;
-#if defined(__CUDA_ARCH__)
+#if defined(__CUDACC__)
   RFY_PAR_FOR(i, n) lo = fminf(lo, v[i]);
 #else
-  float lane[8] = {lo, lo, lo, lo, lo, lo, lo, lo};
+  FilterV8 lane = {lo, lo, lo, lo, lo, lo, lo, lo};
   int64_t i = 0;
-  for (; i + 8 <= n; i += 8)
-    for (int l = 0; l < 8; ++l) lane[l] = v[i + l] < lane[l] ? v[i + l] : lane[l];
+  for (; i + 8 <= n; i += 8) {
+    const FilterV8 x = RFY_FILTER_LOAD8(v + i);
+    lane = x < lane ? x : lane;
+  }
   for (; i < n; ++i) lo = fminf(lo, v[i]);
   for (int l = 0; l < 8; ++l) lo = fminf(lo, lane[l]);
 #endif
@@ -101,21 +104,89 @@ RFY_OP float weather_min_of(const float* v, int64_t n) {
 }
 RFY_OP float weather_max_of(const float* v, int64_t n, float start) {
   float hi = start;
-#if defined(__CUDA_ARCH__)
+#if defined(__CUDACC__)
   RFY_PAR_FOR(i, n) hi = fmaxf(hi, v[i]);
 #else
-  float lane[8] = {hi, hi, hi, hi, hi, hi, hi, hi};
+  FilterV8 lane = {hi, hi, hi, hi, hi, hi, hi, hi};
   int64_t i = 0;
-  for (; i + 8 <= n; i += 8)
-    for (int l = 0; l < 8; ++l) lane[l] = v[i + l] > lane[l] ? v[i + l] : lane[l];
+  for (; i + 8 <= n; i += 8) {
+    const FilterV8 x = RFY_FILTER_LOAD8(v + i);
+    lane = x > lane ? x : lane;
+  }
   for (; i < n; ++i) hi = fmaxf(hi, v[i]);
   for (int l = 0; l < 8; ++l) hi = fmaxf(hi, lane[l]);
 #endif
   return par_max(hi);
 }
 
-// The plasma fractal into map[n * n], rescaled to [0, 1]. All threads call it. n is a power of two.
-RFY_OP void weather_plasma(const RngKey& key, float* map, int n, float decay) {
+#if !defined(__CUDACC__)
+// CPU: the last diamond-square level (step 2, three quarters of the points) row by row, 8 columns at a time, for
+// n >= 16. Each vector evaluates a whole run of a row; lanes at columns the pass does not own are computed from
+// stale or not-yet-written neighbours and blended away (squares' even lanes are overwritten by the odd-row
+// diamonds). Per point the same float operations in the same order as the generic loops, so the same values.
+// Runs cover columns [1, n - 1), the last one overlapping its predecessor (recomputing the same values); the
+// wrap-around column is scalar.
+inline void weather_plasma_finest(float* map, const float* u, int n, float wibble) {
+  typedef int WeatherI8 __attribute__((vector_size(32)));
+  const WeatherI8 new_at_odd = {8, 1, 10, 3, 12, 5, 14, 7}, new_at_even = {0, 9, 2, 11, 4, 13, 6, 15};
+  const int mask = n - 1;
+  auto runs = [n](auto&& f) {
+    int x = 1;
+    for (; x + 8 <= n - 1; x += 8) f(x);
+    if (x < n - 1) f(n - 9);
+  };
+  // squares: odd rows, odd columns; (top + bottom) left + (top + bottom) right
+  for (int py = 1; py < n; py += 2) {
+    const float* a = map + static_cast<int64_t>(py - 1) * n;
+    const float* b = map + static_cast<int64_t>((py + 1) & mask) * n;
+    float* o = map + static_cast<int64_t>(py) * n;
+    const float* uu = u + static_cast<int64_t>(py) * n;
+    runs([&](int x) {
+      const FilterV8 sum = (RFY_FILTER_LOAD8(a + x - 1) + RFY_FILTER_LOAD8(b + x - 1)) +
+                           (RFY_FILTER_LOAD8(a + x + 1) + RFY_FILTER_LOAD8(b + x + 1));
+      RFY_FILTER_STORE8(o + x, sum / 4.0f + wibble * (wibble * (2.0f * RFY_FILTER_LOAD8(uu + x) - 1.0f)));
+    });
+    const float sum = (a[n - 2] + b[n - 2]) + (a[0] + b[0]);
+    o[n - 1] = sum / 4.0f + wibble * (wibble * (2.0f * uu[n - 1] - 1.0f));
+  }
+  // diamonds on even rows, odd columns: (down + up) + (left + right)
+  for (int py = 0; py < n; py += 2) {
+    const float* up = map + static_cast<int64_t>((py - 1) & mask) * n;
+    const float* dn = map + static_cast<int64_t>(py + 1) * n;
+    float* o = map + static_cast<int64_t>(py) * n;
+    const float* uu = u + static_cast<int64_t>(py) * n;
+    runs([&](int x) {
+      const FilterV8 sum = (RFY_FILTER_LOAD8(dn + x) + RFY_FILTER_LOAD8(up + x)) +
+                           (RFY_FILTER_LOAD8(o + x - 1) + RFY_FILTER_LOAD8(o + x + 1));
+      const FilterV8 v = sum / 4.0f + wibble * (wibble * (2.0f * RFY_FILTER_LOAD8(uu + x) - 1.0f));
+      const FilterV8 old = RFY_FILTER_LOAD8(o + x);
+      RFY_FILTER_STORE8(o + x, __builtin_shuffle(old, v, new_at_odd));
+    });
+    const float sum = (dn[n - 1] + up[n - 1]) + (o[n - 2] + o[0]);
+    o[n - 1] = sum / 4.0f + wibble * (wibble * (2.0f * uu[n - 1] - 1.0f));
+  }
+  // diamonds on odd rows, even columns: (right + left) + (up + down)
+  for (int py = 1; py < n; py += 2) {
+    const float* up = map + static_cast<int64_t>(py - 1) * n;
+    const float* dn = map + static_cast<int64_t>((py + 1) & mask) * n;
+    float* o = map + static_cast<int64_t>(py) * n;
+    const float* uu = u + static_cast<int64_t>(py) * n;
+    runs([&](int x) {
+      const FilterV8 sum = (RFY_FILTER_LOAD8(o + x + 1) + RFY_FILTER_LOAD8(o + x - 1)) +
+                           (RFY_FILTER_LOAD8(up + x) + RFY_FILTER_LOAD8(dn + x));
+      const FilterV8 v = sum / 4.0f + wibble * (wibble * (2.0f * RFY_FILTER_LOAD8(uu + x) - 1.0f));
+      const FilterV8 old = RFY_FILTER_LOAD8(o + x);
+      RFY_FILTER_STORE8(o + x, __builtin_shuffle(old, v, new_at_even));
+    });
+    const float sum = (o[1] + o[n - 1]) + (up[0] + dn[0]);
+    o[0] = sum / 4.0f + wibble * (wibble * (2.0f * uu[0] - 1.0f));
+  }
+}
+#endif
+
+// The plasma fractal into map[n * n], not yet rescaled: the rescaled value is weather_plasma_at(map[i], lo, hi)
+// (fog rescales only the H x W crop it reads). All threads call it. n is a power of two.
+RFY_OP void weather_plasma_raw(const RngKey& key, float* map, int n, float decay, float& lo, float& hi) {
 #if defined(__CUDACC__)
 #define RFY_PLASMA_UNIFORM(at) uniform(key, 0, static_cast<uint64_t>(at))
 #else
@@ -132,6 +203,12 @@ RFY_OP void weather_plasma(const RngKey& key, float* map, int n, float decay) {
   const int mask = n - 1;
   float wibble = 100.0f;
   for (int step = n; step >= 2; step /= 2) {
+#if !defined(__CUDACC__)
+    if (step == 2 && n >= 16) {
+      weather_plasma_finest(map, u, n, wibble);
+      break;
+    }
+#endif
     const int half = step / 2, cells = n / step;
     // squares: centre of each square = mean of its 4 corners + noise
     RFY_PAR_FOR_2D(i, cy, x, cells, cells) {
@@ -168,23 +245,35 @@ RFY_OP void weather_plasma(const RngKey& key, float* map, int n, float decay) {
     wibble /= decay;
   }
   const int64_t nn = static_cast<int64_t>(n) * n;
-  const float lo = weather_min_of(map, nn);
-  float hi = -3.0e38f;
-  RFY_PAR_FOR(i, nn) {
-    const float v = map[i] - lo;
-    hi = v > hi ? v : hi;
-  }
-  hi = par_max(hi);
-  RFY_PAR_FOR(i, nn) map[i] = hi > 0.0f ? (map[i] - lo) / hi : 0.0f;
-  RFY_BARRIER();
+  lo = weather_min_of(map, nn);
+  // max(map - lo) as max(map) - lo: rounding is monotonic, so the same float, and a vectorisable max (the
+  // select-based running max of the differences is one serial dependency chain).
+  hi = weather_max_of(map, nn, -3.0e38f) - lo;
 }
 #undef RFY_PLASMA_UNIFORM
+
+RFY_OP float weather_plasma_at(float v, float lo, float hi) { return hi > 0.0f ? (v - lo) / hi : 0.0f; }
+
+// The plasma fractal into map[n * n], rescaled to [0, 1]. All threads call it. n is a power of two.
+RFY_OP void weather_plasma(const RngKey& key, float* map, int n, float decay) {
+  float lo, hi;
+  weather_plasma_raw(key, map, n, decay, lo, hi);
+  RFY_PAR_FOR(i, static_cast<int64_t>(n) * n) map[i] = weather_plasma_at(map[i], lo, hi);
+  RFY_BARRIER();
+}
 
 RFY_OP void op_fog(const Sample& s) {
   const float t = s.p[0];
   const int n = weather_fog_mapsize(s.h, s.w, s.p[2]);
   float* map = s.scratch;
-  weather_plasma(s.key, map, n, s.p[1]);
+  float lo, hi;
+  weather_plasma_raw(s.key, map, n, s.p[1], lo, hi);
+  RFY_PAR_FOR_2D(i, y, x, s.h, s.w) {
+    float& v = map[static_cast<int64_t>(y) * n + x];
+    (void)i;
+    v = weather_plasma_at(v, lo, hi);
+  }
+  RFY_BARRIER();
   const float m = weather_max_of(s.img, s.size(), -3.0e38f);
   const float scale = m / (m + t);
   RFY_PAR_FOR_3D(i, ch, y, x, s.c, s.h, s.w) s.img[i] = (s.img[i] + t * map[static_cast<int64_t>(y) * n + x]) * scale;
