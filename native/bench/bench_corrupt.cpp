@@ -50,6 +50,15 @@ int main(int argc, char** argv) {
     int side, channels;
     int64_t batch;
   } sizes[] = {{28, 1, 256}, {32, 3, 256}, {224, 3, args.quick ? 8 : 32}};
+  // A vCPU that was idle runs the first second or so of work markedly slower (the first size's rows came out
+  // 30-50 % low in a run started on an idle host): two seconds of untimed work first, as a JMH warm-up would.
+  {
+    const rfy_test::Images warm = bench_images(28, 1, 256);
+    CorruptRunner runner(warm);
+    const double until = now_ms() + (args.quick ? 200.0 : 2000.0);
+    for (int corruption = 0; now_ms() < until; corruption = (corruption + 1) % RFY_CORRUPTION_COUNT)
+      runner.run(corruption, 3, RFY_PATH_FAST, false);
+  }
   const int reps = args.quick ? 2 : 9;  // median of 9: the host is shared and a single batch can be descheduled
   for (const auto& sz : sizes) {
     const rfy_test::Images in = bench_images(sz.side, sz.channels, sz.batch);
