@@ -9,3 +9,20 @@
 #define RFY_VECTOR_CLONES
 #define RFY_VECTOR_CLONES_NAME "baseline only"
 #endif
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__CUDACC__)
+namespace rfy {
+
+// Run-time checks before calling code built with target("avx2") / the AVX-512 target (hand-written intrinsics).
+inline bool cpu_has_avx2() {
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+}
+inline bool cpu_has_avx512() {
+  static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+                          __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw");
+  return has;
+}
+
+}  // namespace rfy
+#endif

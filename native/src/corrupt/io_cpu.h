@@ -10,6 +10,7 @@
 #include <immintrin.h>
 #endif
 
+#include "core/simd.h"
 #include "corrupt/io.inl"
 
 namespace rfy::corrupt {
@@ -102,11 +103,6 @@ __attribute__((target("avx2"), noinline)) inline int64_t io_load_rgb_u8_avx2(con
   }
   return x;
 }
-
-inline bool io_has_avx2() {
-  static const bool has = __builtin_cpu_supports("avx2");
-  return has;
-}
 #endif
 
 // One row of x-contiguous pixels with C interleaved channels (C = 1 or 3: compile-time so the deinterleave becomes
@@ -122,7 +118,7 @@ inline void io_load_row(const T* __restrict in, float* __restrict out, int64_t p
     int64_t x = 0;
 #if defined(RFY_IO_AVX2)
     if constexpr (sizeof(T) == 1) {
-      if (io_has_avx2()) x = io_load_rgb_u8_avx2(in, o0, o1, o2, w);
+      if (cpu_has_avx2()) x = io_load_rgb_u8_avx2(in, o0, o1, o2, w);
     }
 #endif
     for (; x < w; ++x) {
@@ -145,7 +141,7 @@ inline void io_store_row(const float* __restrict in, T* __restrict out, int64_t 
     int64_t x = 0;
 #if defined(RFY_IO_AVX2)
     if constexpr (sizeof(T) == 1) {
-      if (io_has_avx2()) x = io_store_rgb_u8_avx2(i0, i1, i2, out, w);
+      if (cpu_has_avx2()) x = io_store_rgb_u8_avx2(i0, i1, i2, out, w);
     }
 #endif
     for (; x < w; ++x) {

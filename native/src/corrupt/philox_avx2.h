@@ -11,16 +11,12 @@
 
 #include <cstdint>
 
+#include "core/simd.h"
 #include "corrupt/philox.h"
 
 #define RFY_AVX2 __attribute__((target("avx2"), always_inline)) inline
 
 namespace rfy::corrupt {
-
-inline bool cpu_has_avx2() {
-  static const bool has = __builtin_cpu_supports("avx2");
-  return has;
-}
 
 struct Philox8 {
   __m256i w[4];  // word k of the eight blocks
@@ -166,12 +162,6 @@ RFY_AVX2 void avx2_normal_pairs(const Philox8& r, __m256& first, __m256& second)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 namespace rfy::corrupt {
-
-inline bool cpu_has_avx512() {
-  static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
-                          __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw");
-  return has;
-}
 
 struct Philox16 {
   __m512i w[4];  // word k of the sixteen blocks
