@@ -140,7 +140,8 @@ __global__ void distill_rows(Params p) {
   float* out = p.rows + row * p.rows_row;
   const int64_t label = p.labels[row * p.label_stride];
   if (!row_valid(label, o, C)) {
-    for (int64_t j = lane; j < C; j += G) store(g + j, A(0));
+    if (!o.accumulate)
+      for (int64_t j = lane; j < C; j += G) store(g + j, A(0));
     if (lane == 0)
       for (int c = 0; c < RFY_DISTILL_ROW_COLUMNS; ++c) out[c * p.rows_col] = 0.0f;
     return;
@@ -215,7 +216,7 @@ __global__ void distill_rows(Params p) {
       const A q = logits ? dexp((tv - mt) * inv_t) * res.inv_z_t : (tv > A(0) ? tv : A(0));
       gj += sb * (dexp(sp * inv_t - res.log_z_st) - q);
     }
-    store(g + j, gj);
+    store(g + j, o.accumulate ? static_cast<A>(load(g + j)) + gj : gj);
   }
 }
 

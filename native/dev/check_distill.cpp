@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 #include "dev/distill_device.h"
@@ -53,6 +54,17 @@ void check_cuda(DistillCase<float>& c, rfy_dtype dtype, const char* name, double
   for (size_t i = 0; i < n; ++i) grad[i] = static_cast<float>(g[i]);
   report(name, c, std::fabs(stats[0] - ref.stats[0]) / std::max(1e-6f, std::fabs(ref.stats[0])),
          grad_error(grad, ref.grad), tol);
+  // Accumulating into the gradient just written must double it.
+  dev.pair.options.accumulate = 1;
+  die_on(dev.run(), name);
+  cuda_ok(cudaDeviceSynchronize(), "sync");
+  dev.grad.download(g.data());
+  std::vector<float> twice(n);
+  for (size_t i = 0; i < n; ++i) {
+    grad[i] = static_cast<float>(g[i]);
+    twice[i] = 2.0f * ref.grad[i];
+  }
+  report((std::string(name) + "+acc").c_str(), c, 0.0, grad_error(grad, twice), tol);
 }
 #endif
 
@@ -76,6 +88,13 @@ int main() {
     die_on(c.run(RFY_PATH_FAST), "fast");
     report("cpu-fast", c, std::fabs(c.stats[0] - ref_loss) / std::max(1e-6f, std::fabs(ref_loss)),
            grad_error(c.grad, ref_grad), 1e-5);
+    c.pair.options.accumulate = 1;
+    die_on(c.run(RFY_PATH_FAST), "fast, accumulating");
+    c.pair.options.accumulate = 0;
+    std::vector<float> twice(ref_grad.size());
+    for (size_t i = 0; i < twice.size(); ++i) twice[i] = 2.0f * ref_grad[i];
+    report("cpu-fast+acc", c, 0.0, grad_error(c.grad, twice), 1e-5);
+    die_on(c.run(RFY_PATH_FAST), "fast");
 #if defined(RFY_HAVE_CUDA_BACKEND)
     if (with_cuda) {
       check_cuda<float>(c, RFY_FLOAT32, "cuda-fp32", 1e-5);

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <random>
 #include <vector>
 
 #include "tests/check.h"
@@ -251,6 +252,47 @@ TEST_CASE(reduction_none_gives_per_row_gradients) {
   CHECK(rel_err(rows, sum_total) < 1e-6);
 }
 
+TEST_CASE(accumulate_adds_the_gradient_to_what_grad_held) {
+  // Every row shape the fast path distinguishes: one chunk, several chunks (C > 1024), a non-integer T (exp per
+  // class in the gradient pass), probabilities as teacher; an ignored row must keep what it held.
+  struct Shape {
+    int64_t b, c;
+    float temperature;
+    bool probs;
+  };
+  for (const Shape& sh : {Shape{7, 37, 4.0f, false}, Shape{5, 2500, 4.0f, false}, Shape{6, 301, 2.5f, false},
+                          Shape{4, 50, 4.0f, true}}) {
+    for (int32_t path : {RFY_PATH_FAST, RFY_PATH_REFERENCE}) {
+      DistillCase<float> c(sh.b, sh.c, 21);
+      if (sh.probs) c.teacher_as_probs();
+      c.pair.options.temperature = sh.temperature;
+      c.labels[1] = -100;
+      CHECK(c.run(path) == RFY_OK);
+      const std::vector<float> fresh = c.grad, stats = c.stats;
+      std::vector<float> before(c.grad.size());
+      std::mt19937 gen(3);
+      std::normal_distribution<float> n(0.0f, 0.01f);
+      for (auto& x : before) x = n(gen);
+      c.grad = before;
+      c.describe();
+      c.pair.options.accumulate = 1;
+      c.pair.options.temperature = sh.temperature;
+      if (sh.probs) c.pair.options.teacher_kind = RFY_TEACHER_PROBS;
+      CHECK(c.run(path) == RFY_OK);
+      CHECK(c.stats == stats);
+      double worst = 0, scale = 1e-12;
+      for (size_t k = 0; k < fresh.size(); ++k) {
+        scale = std::max(scale, std::fabs(static_cast<double>(fresh[k])));
+        worst = std::max(worst, std::fabs(static_cast<double>(c.grad[k]) - (static_cast<double>(before[k]) + fresh[k])));
+      }
+      CHECK(worst / scale < 1e-6);
+      bool ignored_row_kept = true;
+      for (int64_t j = 0; j < sh.c; ++j) ignored_row_kept = ignored_row_kept && c.grad[sh.c + j] == before[sh.c + j];
+      CHECK(ignored_row_kept);
+    }
+  }
+}
+
 TEST_CASE(bad_arguments_are_named) {
   DistillCase<float> c(2, 3, 10);
   c.pair.options.temperature = 0;
@@ -270,6 +312,14 @@ TEST_CASE(bad_arguments_are_named) {
   c.ts.dtype = c.tt.dtype = c.tg.dtype = RFY_BFLOAT16;
   CHECK(c.run(RFY_PATH_FAST) == RFY_ERR_UNSUPPORTED);
   CHECK_CONTAINS(rfy_last_error(), "half-precision logits are supported on CUDA");
+  c.describe();
+  c.pair.options.accumulate = 2;
+  CHECK(c.run(RFY_PATH_FAST) == RFY_ERR_INVALID_ARGUMENT);
+  CHECK_CONTAINS(rfy_last_error(), "pairs[0].options.accumulate must be 0 or 1");
+  c.pair.options.accumulate = 0;
+  c.tg.data = c.ts.data;
+  CHECK(c.run(RFY_PATH_FAST) == RFY_ERR_INVALID_ARGUMENT);
+  CHECK_CONTAINS(rfy_last_error(), "pairs[0].grad must not share memory with pairs[0].student");
 }
 
 TEST_MAIN()

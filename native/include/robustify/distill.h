@@ -60,11 +60,12 @@ typedef struct rfy_distill_options {
   int32_t teacher_kind;  /* rfy_teacher_kind */
   int32_t weighting;     /* rfy_kd_weighting */
   int32_t reduction;     /* rfy_reduction */
-  int32_t reserved;      /* 0 */
+  int32_t accumulate;    /* 0: grad = d(loss)/d(student); 1: grad += d(loss)/d(student), e.g. straight into a leaf's
+                            .grad, saving the separate accumulation pass (ignored rows then leave grad as it was) */
   int64_t ignore_index;  /* label value of rows to skip (PyTorch's default: -100) */
 } rfy_distill_options;
 
-/* T = 4, lambda = 1, ce_weight = 1, eps = 0, teacher logits, UNIFORM, MEAN, ignore_index = -100. */
+/* T = 4, lambda = 1, ce_weight = 1, eps = 0, teacher logits, UNIFORM, MEAN, no accumulation, ignore_index = -100. */
 RFY_API void rfy_distill_default_options(rfy_distill_options* options);
 
 typedef struct rfy_distill_pair {
@@ -72,7 +73,7 @@ typedef struct rfy_distill_pair {
   const rfy_tensor* student;     /* [B, C] logits; float32 or float64 (CPU), float32/16, bfloat16, float64 (CUDA) */
   const rfy_tensor* teacher;     /* [B, C], same dtype and device */
   const rfy_tensor* row_weights; /* [B] float32 when weighting == GIVEN; else NULL */
-  const rfy_tensor* grad;        /* out [B, C], student dtype: d(reduced loss)/d(student) */
+  const rfy_tensor* grad;        /* out [B, C], student dtype: d(reduced loss)/d(student) (in/out when accumulating) */
   const rfy_tensor* rows;        /* out [B, 4] float32 (or float64 on CPU): total, CE, KD term, w per row
                                     (0 for ignored rows) */
   const rfy_tensor* stats;       /* out [5], dtype of rows: total, CE, KD reduced per options.reduction (NONE sums),

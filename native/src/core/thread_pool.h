@@ -1,5 +1,6 @@
 // A persistent CPU thread pool whose size the caller sets (rfy_set_num_threads), so the library never competes
-// with the host framework's own threads unless asked to.
+// with the host framework's own threads unless asked to. Idle workers poll briefly before sleeping
+// (ROBUSTIFY_POOL_SPIN_US, see thread_pool.cpp); the caller never waits for a worker that has not joined a region.
 #pragma once
 
 #include <cstdint>

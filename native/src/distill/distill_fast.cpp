@@ -79,7 +79,7 @@ int64_t first_index(const float* t, int64_t n, float value) {
 template <int P>
 inline float exp_student(float sp, float u) {
   if constexpr (P == 0) {
-    return fast_exp(sp);
+    return exp2_in_domain(exp2_floor(sp * static_cast<float>(kLog2e)));  // sp <= 0
   } else if constexpr (P == 1) {
     return u;
   } else if constexpr (P == 2) {
@@ -106,36 +106,40 @@ inline double lane_sum(const float (&x)[kLanes]) {
   return d[0];
 }
 
-// One class of the sums pass, into lane k.
+// One class of the sums pass, into lane k. `log2e_t` = log2(e) / T: tp and spt are in base 2 (qt and qs too, until
+// the chunk's flush takes them back to base e).
 template <int P>
-inline void accumulate(Lanes& a, int k, float s, float t, float ms, float mt, float inv_t, float& e_out,
+inline void accumulate(Lanes& a, int k, float s, float t, float ms, float mt, float log2e_t, float& e_out,
                        float& u_out) {
+  // sp and tp are <= 0 (logits minus their chunk's maxima; only a chunk holding +inf or NaN, whose loss is not finite
+  // anyway, has them > 0), so only the floor of exp2's domain applies; a masked class's tp of -inf becomes -127
+  // there, so e * tp is an exact zero without a select.
   const float sp = s - ms;
-  const float spt = sp * inv_t;
-  const float tp = (t - mt) * inv_t;
-  const float e = fast_exp(tp);
-  const float u = fast_exp(spt);
+  const float spt = sp * log2e_t;
+  const float tp = exp2_floor((t - mt) * log2e_t);
+  const float e = exp2_in_domain(tp);
+  const float u = exp2_in_domain(exp2_floor(spt));
   e_out = e;
   u_out = u;
-  // Select operands, not results, so masked classes (e == 0, tp or spt == -inf) add exact zeros.
-  const float tp_live = e > 0.0f ? tp : 0.0f;
-  const float spt_live = e > 0.0f ? spt : 0.0f;
   a.zs[k] += exp_student<P>(sp, u);
   a.zst[k] += u;
   a.ss[k] += sp;
   a.zt[k] += e;
-  a.qt[k] += e * tp_live;
-  a.qs[k] += e * spt_live;
+  a.qt[k] += e * tp;
+  // A select on the operand, not on the sum (which the vectoriser turns into a branch): spt keeps its value (or
+  // -inf) where e > 0, as in the reference, and adds an exact zero where e == 0.
+  a.qs[k] += e * (e > 0.0f ? spt : 0.0f);
 }
 
 // Sums of one chunk (logits teacher) relative to its maxima; caches e in `e_cache` and u in `u_cache`.
 // Prefetches the first next_n of the next logits the thread reads (`next_s`, `next_t`: the next chunk, or the next
 // row's first), so their memory latency overlaps this chunk's arithmetic instead of stalling the next max loop (a
-// quarter of the row time without it).
+// quarter of the row time without it); and, for writing, the gradient the next sums loop stores its e to (`next_g`),
+// whose read-for-ownership would otherwise hold up those stores (5% of the row time at C = 1000).
 template <int P>
 RFY_DISTILL_CLONES void chunk_sums(const float* __restrict s, const float* __restrict t, float* __restrict e_cache,
-                                  float* __restrict u_cache, int64_t n, float inv_t, const float* next_s,
-                                  const float* next_t, int64_t next_n, ChunkSums& out) {
+                                  float* __restrict u_cache, int64_t n, float log2e_t, const float* next_s,
+                                  const float* next_t, float* next_g, int64_t next_n, ChunkSums& out) {
   static_assert(kLanes * sizeof(float) == 64, "one prefetch per cache line and array");
   const float ms = out.ms, mt = out.mt;
   Lanes a;
@@ -144,9 +148,10 @@ RFY_DISTILL_CLONES void chunk_sums(const float* __restrict s, const float* __res
     if (j < next_n) {
       __builtin_prefetch(next_s + j);
       __builtin_prefetch(next_t + j);
+      __builtin_prefetch(next_g + j, 1);
     }
     for (int k = 0; k < kLanes; ++k)
-      accumulate<P>(a, k, s[j + k], t[j + k], ms, mt, inv_t, e_cache[j + k], u_cache[j + k]);
+      accumulate<P>(a, k, s[j + k], t[j + k], ms, mt, log2e_t, e_cache[j + k], u_cache[j + k]);
   }
   if (whole < n) {
     // The tail as one more vector step (short rows are all tail): dead lanes read the maxima (finite sums) and are
@@ -158,7 +163,7 @@ RFY_DISTILL_CLONES void chunk_sums(const float* __restrict s, const float* __res
       tv[k] = k < rem ? t[whole + k] : mt;
     }
     Lanes tail;
-    for (int k = 0; k < kLanes; ++k) accumulate<P>(tail, k, sv[k], tv[k], ms, mt, inv_t, ev[k], uv[k]);
+    for (int k = 0; k < kLanes; ++k) accumulate<P>(tail, k, sv[k], tv[k], ms, mt, log2e_t, ev[k], uv[k]);
     for (int k = 0; k < kLanes; ++k) {
       const bool live = k < rem;
       a.zs[k] += live ? tail.zs[k] : 0.0f;
@@ -176,31 +181,38 @@ RFY_DISTILL_CLONES void chunk_sums(const float* __restrict s, const float* __res
   out.z_s += lane_sum(a.zs);
   out.z_st += lane_sum(a.zst);
   out.z_t += lane_sum(a.zt);
-  out.qt += lane_sum(a.qt);
-  out.qs += lane_sum(a.qs);
+  out.qt += kLn2 * lane_sum(a.qt);
+  out.qs += kLn2 * lane_sum(a.qs);
   out.s_sum += lane_sum(a.ss);
 }
 
 // Per-chunk gradient constants: grad_j = cp * p~_j + c0 + cpt * u_j - cq * e_j, where p~_j = u_j^P (integer T) or
-// exp(sp_j - p_shift) (other T; cp = sa then), before the caller's one-hot term.
+// exp(sp_j - p_shift) (other T; cp = sa then), before the caller's one-hot term. p_shift2 = p_shift * log2(e).
+// Overwriting, e_j was cached in g itself (e_cache unused); accumulating (Acc), g holds the sum so far and e_j sits
+// in e_cache.
 struct GradConsts {
-  float cp, c0, cpt, cq, p_shift;
+  float cp, c0, cpt, cq, p_shift2;
 };
 
-template <int P>
-RFY_DISTILL_CLONES void chunk_grad(const float* __restrict s, const float* __restrict u_cache, float* __restrict g,
-                                  int64_t n, float ms, GradConsts k) {
+template <int P, bool Acc>
+RFY_DISTILL_CLONES void chunk_grad(const float* __restrict s, const float* __restrict u_cache,
+                                  const float* __restrict e_cache, float* __restrict g, int64_t n, float ms,
+                                  GradConsts k) {
   for (int64_t j = 0; j < n; ++j) {
     const float u = u_cache[j];
     float p;
     if constexpr (P == 0)
-      p = fast_exp((s[j] - ms) - k.p_shift);
+      p = fast_exp2((s[j] - ms) * static_cast<float>(kLog2e) - k.p_shift2);
     else
       p = exp_student<P>(0.0f, u);
-    g[j] = k.cp * p + k.c0 + (k.cpt * u - k.cq * g[j]);
+    if constexpr (Acc)
+      g[j] += k.cp * p + (k.cpt * u + k.c0 - k.cq * e_cache[j]);
+    else
+      g[j] = k.cp * p + (k.cpt * u + k.c0 - k.cq * g[j]);  // three FMAs
   }
 }
 
+template <bool Acc>
 RFY_DISTILL_CLONES void grad_probs(const float* __restrict s, const float* __restrict t, float* __restrict g,
                                   int64_t n, float ms, float inv_t, float lzs, float lzst, float sa, float c0,
                                   float sb) {
@@ -209,19 +221,22 @@ RFY_DISTILL_CLONES void grad_probs(const float* __restrict s, const float* __res
     const float p = fast_exp(sp - lzs);
     const float pt = fast_exp(sp * inv_t - lzst);
     const float q = t[j] > 0.0f ? t[j] : 0.0f;
-    g[j] = sa * p + c0 + sb * (pt - q);
+    const float gj = sa * p + c0 + sb * (pt - q);
+    g[j] = Acc ? g[j] + gj : gj;
   }
 }
 
 // Per-thread scratch, grown to the largest row seen and kept: no allocation per call or per row.
 struct Scratch {
   std::vector<float> u;
+  std::vector<float> e;  // only when accumulating (otherwise e is cached in the gradient row)
   std::vector<ChunkSums> chunks;
 };
 
-Scratch& scratch(int64_t classes) {
+Scratch& scratch(int64_t classes, bool accumulate) {
   thread_local Scratch s;
   if (static_cast<int64_t>(s.u.size()) < classes) s.u.resize(static_cast<size_t>(classes));
+  if (accumulate && static_cast<int64_t>(s.e.size()) < classes) s.e.resize(static_cast<size_t>(classes));
   const int64_t chunks = (classes + kChunk - 1) / kChunk;
   if (static_cast<int64_t>(s.chunks.size()) < chunks) s.chunks.resize(static_cast<size_t>(chunks));
   return s;
@@ -234,6 +249,7 @@ struct RowView {
   int64_t classes;
   const float* next_s;  // the logits the thread reads after this row's (prefetched while its last chunk runs);
   const float* next_t;  // null after the thread's last row
+  float* next_g;        // and the gradient it writes next (prefetched for writing)
 };
 
 template <int P>
@@ -241,9 +257,10 @@ void logits_row(const rfy_distill_pair& p, const RowView& v, int64_t i, int64_t 
   const rfy_distill_options& o = p.options;
   const int64_t C = v.classes, chunks = (C + kChunk - 1) / kChunk;
   const double inv_t = 1.0 / static_cast<double>(o.temperature);
-  const float inv_tf = 1.0f / o.temperature;
-  Scratch& sc = scratch(C);
+  const float log2e_t = static_cast<float>(kLog2e * inv_t);
+  Scratch& sc = scratch(C, o.accumulate);
   float* u = sc.u.data();
+  float* e = o.accumulate ? sc.e.data() : v.g;
   ChunkSums* cs = sc.chunks.data();
   for (int64_t k = 0; k < chunks; ++k) {
     const int64_t j = k * kChunk, n = std::min(kChunk, C - j);
@@ -257,16 +274,18 @@ void logits_row(const rfy_distill_pair& p, const RowView& v, int64_t i, int64_t 
     c.mt = c.t_live ? m.t : 0.0f;
     const bool last = k + 1 == chunks;
     const int64_t next_n = last ? (v.next_s ? std::min(kChunk, C) : 0) : std::min(kChunk, C - j - n);
-    chunk_sums<P>(v.s + j, v.t + j, v.g + j, u + j, n, inv_tf, last ? v.next_s : v.s + j + n,
-                  last ? v.next_t : v.t + j + n, next_n, c);
+    chunk_sums<P>(v.s + j, v.t + j, e + j, u + j, n, log2e_t, last ? v.next_s : v.s + j + n,
+                  last ? v.next_t : v.t + j + n, last ? v.next_g : v.g + j + n, next_n, c);
   }
   const RowMaxima m = row_maxima(cs, chunks);
   RowSums<double> r = combine(cs, chunks, m, inv_t);
   r.s_y = static_cast<double>(v.s[label]) - m.s;
-  const int64_t t_first = cs[m.t_chunk].t_live ? m.t_chunk * kChunk : 0;
-  const int64_t t_arg = t_first + first_index(v.t + t_first, std::min(kChunk, C - t_first),
-                                              cs[m.t_chunk].t_live ? static_cast<float>(m.t) : v.t[0]);
-  r.teacher_correct = t_arg == label;
+  if (o.weighting == RFY_KD_WEIGHT_ENTROPY_CORRECT) {  // the only reader of teacher_correct; the scan is scalar
+    const int64_t t_first = cs[m.t_chunk].t_live ? m.t_chunk * kChunk : 0;
+    const int64_t t_arg = t_first + first_index(v.t + t_first, std::min(kChunk, C - t_first),
+                                                cs[m.t_chunk].t_live ? static_cast<float>(m.t) : v.t[0]);
+    r.teacher_correct = t_arg == label;
+  }
   const RowResult<double> res = finalize(r, o, C, static_cast<double>(given_weight(p, i)));
   write_row(p, i, res);
 
@@ -280,8 +299,11 @@ void logits_row(const rfy_distill_pair& p, const RowView& v, int64_t i, int64_t 
     gk.c0 = c0;
     gk.cpt = static_cast<float>(sb * f.pt / r.z_st);
     gk.cq = static_cast<float>(sb * f.q * res.inv_z_t);
-    gk.p_shift = static_cast<float>(res.log_z_s - (static_cast<double>(cs[k].ms) - m.s));
-    chunk_grad<P>(v.s + j, u + j, v.g + j, n, cs[k].ms, gk);
+    gk.p_shift2 = static_cast<float>(kLog2e * (res.log_z_s - (static_cast<double>(cs[k].ms) - m.s)));
+    if (o.accumulate)
+      chunk_grad<P, true>(v.s + j, u + j, e + j, v.g + j, n, cs[k].ms, gk);
+    else
+      chunk_grad<P, false>(v.s + j, u + j, nullptr, v.g + j, n, cs[k].ms, gk);
   }
 }
 
@@ -291,9 +313,9 @@ void probs_row(const rfy_distill_pair& p, const RowView& v, int64_t i, int64_t l
   const int64_t C = v.classes;
   const float inv_t = 1.0f / o.temperature;
   Maxima m = chunk_max(v.s, v.t, C);
-  const int64_t t_arg = first_index(v.t, C, m.t);
-  if (!std::isfinite(m.s)) m.s = 0;
   RowSums<double> r;
+  if (o.weighting == RFY_KD_WEIGHT_ENTROPY_CORRECT) r.teacher_correct = first_index(v.t, C, m.t) == label;
+  if (!std::isfinite(m.s)) m.s = 0;
   for (int64_t j = 0; j < C; ++j) {
     const double sp = static_cast<double>(v.s[j]) - m.s;
     r.z_s += fast_exp(static_cast<float>(sp));
@@ -306,13 +328,12 @@ void probs_row(const rfy_distill_pair& p, const RowView& v, int64_t i, int64_t l
     }
   }
   r.s_y = static_cast<double>(v.s[label]) - m.s;
-  r.teacher_correct = t_arg == label;
   const RowResult<double> res = finalize(r, o, C, static_cast<double>(given_weight(p, i)));
   write_row(p, i, res);
   const float sa = static_cast<float>(scale * res.a), sb = static_cast<float>(scale * res.b);
   const float c0 = static_cast<float>(-scale * res.a * o.label_smoothing / static_cast<double>(C));
-  grad_probs(v.s, v.t, v.g, C, m.s, inv_t, static_cast<float>(res.log_z_s), static_cast<float>(res.log_z_st), sa, c0,
-             sb);
+  (o.accumulate ? grad_probs<true> : grad_probs<false>)(v.s, v.t, v.g, C, m.s, inv_t, static_cast<float>(res.log_z_s),
+                                                       static_cast<float>(res.log_z_st), sa, c0, sb);
 }
 
 // Row i; `has_next`: the thread goes on to row i + 1 (prefetched).
@@ -322,7 +343,8 @@ void float_row(const rfy_distill_pair& p, int64_t i, int64_t label, double scale
   const float* t = static_cast<const float*>(p.teacher->data);
   const int64_t ss = p.student->strides[0], ts = p.teacher->strides[0];
   const RowView v{s + i * ss, t + i * ts, static_cast<float*>(p.grad->data) + i * p.grad->strides[0],
-                  p.student->shape[1], has_next ? s + (i + 1) * ss : nullptr, has_next ? t + (i + 1) * ts : nullptr};
+                  p.student->shape[1], has_next ? s + (i + 1) * ss : nullptr, has_next ? t + (i + 1) * ts : nullptr,
+                  has_next ? static_cast<float*>(p.grad->data) + (i + 1) * p.grad->strides[0] : nullptr};
   if (o.teacher_kind != RFY_TEACHER_LOGITS) {
     probs_row(p, v, i, label, scale);
   } else if (o.temperature == 4.0f) {
@@ -353,7 +375,7 @@ void run_fast(const rfy_distill_pair& p, const rfy_tensor& labels) {
       if (f32 && row_valid(label, p.options, C))
         float_row(p, i, label, scale, i + 1 < hi);
       else
-        reference_row(p, labels, i, scale);  // ignored rows (zeroing) and float64 logits
+        reference_row(p, labels, i, scale);  // ignored rows (zeroed, or left when accumulating), float64 logits
     }
   });
   write_stats(p, labels, valid);

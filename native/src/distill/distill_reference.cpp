@@ -63,14 +63,15 @@ void row(const rfy_distill_pair& p, int64_t i, int64_t label, double scale) {
       const double qj = logits ? std::exp((t[j] - mt) / T_) * res.inv_z_t : (t[j] > 0 ? static_cast<double>(t[j]) : 0.0);
       gj += res.b * (ptj - qj);
     }
-    g[j] = static_cast<T>(scale * gj);
+    g[j] = static_cast<T>(o.accumulate ? static_cast<double>(g[j]) + scale * gj : scale * gj);
   }
 }
 
 template <typename T>
 void ignored_row(const rfy_distill_pair& p, int64_t i) {
   T* g = static_cast<T*>(p.grad->data) + i * p.grad->strides[0];
-  for (int64_t j = 0; j < p.student->shape[1]; ++j) g[j] = T(0);
+  if (!p.options.accumulate)
+    for (int64_t j = 0; j < p.student->shape[1]; ++j) g[j] = T(0);
   for (int c = 0; c < RFY_DISTILL_ROW_COLUMNS; ++c) put(*p.rows, row_offset(*p.rows, i, c), 0.0);
 }
 

@@ -25,6 +25,8 @@ void check_options(const rfy_distill_options& o, int32_t i) {
           " is not an rfy_kd_weighting: ", o.weighting);
   require(o.reduction >= RFY_REDUCE_MEAN && o.reduction <= RFY_REDUCE_NONE, at(i, "options.reduction"),
           " is not an rfy_reduction: ", o.reduction);
+  require(o.accumulate == 0 || o.accumulate == 1, at(i, "options.accumulate"), " must be 0 or 1; got ",
+          o.accumulate);
 }
 
 void require_unit_class_stride(const rfy_tensor& t, const std::string& name) {
@@ -72,6 +74,8 @@ Shape validate(const rfy_distill_pair* pairs, int32_t num_pairs, const rfy_tenso
     require_unit_class_stride(t, tn);
     require_unit_class_stride(g, gn);
     require_non_overlapping(g, gn.c_str());
+    // The gradient is written while the logits are still being read (and, accumulating, read itself).
+    require(s.shape[0] == 0 || (g.data != s.data && g.data != t.data), gn, " must not share memory with ", sn, " or ", tn);
     require_ndim(rows, rn.c_str(), 2);
     if (cpu)
       require_dtype(rows, rn.c_str(), {RFY_FLOAT32, RFY_FLOAT64});

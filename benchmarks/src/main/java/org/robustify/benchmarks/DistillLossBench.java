@@ -47,11 +47,20 @@ public class DistillLossBench {
         options = DistillOptions.defaults().withTemperature(4);
     }
 
+    /** The one-call form: the leaf logits' .grad is accumulated by the kernel itself. */
     @Benchmark
     public Tensor fused() {
         try (PointerScope scope = new PointerScope()) {
-            DistillationLoss.Result r = DistillationLoss.compute(labels, new DistillationLoss.Pair(student, teacher, options));
-            r.backward();
+            DistillationLoss.computeAndBackward(labels, new DistillationLoss.Pair(student, teacher, options));
+            return student;
+        }
+    }
+
+    /** The kernel's gradient handed to autograd, as for logits produced by a head (libtorch accumulates .grad). */
+    @Benchmark
+    public Tensor fusedAutograd() {
+        try (PointerScope scope = new PointerScope()) {
+            DistillationLoss.compute(labels, new DistillationLoss.Pair(student, teacher, options)).backward();
             return student;
         }
     }

@@ -42,13 +42,16 @@ public final class LossMemoryProbe {
         LossComposition.loss(tiny, torch.randn(2, 3), torch.randint(3, new long[] {2}), 4).backward();
         DistillationLoss.compute(torch.randint(3, new long[] {2}),
                 new DistillationLoss.Pair(tiny, torch.randn(2, 3), DistillOptions.defaults())).backward();
+        DistillationLoss.computeAndBackward(torch.randint(3, new long[] {2}),
+                new DistillationLoss.Pair(tiny, torch.randn(2, 3), DistillOptions.defaults()));
         System.gc();
         long before = peakBytes();
-        if (mode.equals("fused")) {
-            DistillationLoss.compute(labels, new DistillationLoss.Pair(student, teacher,
-                    DistillOptions.defaults().withTemperature(4))).backward();
-        } else {
-            LossComposition.loss(student, teacher, labels, 4).backward();
+        DistillationLoss.Pair pair = new DistillationLoss.Pair(student, teacher, DistillOptions.defaults().withTemperature(4));
+        switch (mode) {
+            case "fused" -> DistillationLoss.computeAndBackward(labels, pair);
+            case "fused-autograd" -> DistillationLoss.compute(labels, pair).backward();
+            case "composition" -> LossComposition.loss(student, teacher, labels, 4).backward();
+            default -> throw new IllegalArgumentException("mode must be fused, fused-autograd or composition; got " + mode);
         }
         System.out.println(peakBytes() - before);
     }

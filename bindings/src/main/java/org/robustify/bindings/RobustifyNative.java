@@ -117,6 +117,8 @@ public final class RobustifyNative {
         public native RfyDistillOptions weighting(int v);
         public native int reduction();
         public native RfyDistillOptions reduction(int v);
+        public native int accumulate();
+        public native RfyDistillOptions accumulate(int v);
         public native @Cast("int64_t") long ignore_index();
         public native RfyDistillOptions ignore_index(long v);
     }

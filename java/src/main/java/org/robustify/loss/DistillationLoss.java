@@ -30,6 +30,9 @@ import org.robustify.tensor.TensorBridge;
  * through whatever produced the logits: frozen modules get nothing, trainable ones get their gradients, with no
  * extra B×C buffers. Other scalar losses of the same step can join the same backward call.
  *
+ * <p>{@link #computeAndBackward} does both in one call and, for student logits that are leaves of the autograd graph,
+ * lets the kernel add its gradient straight into their {@code .grad} (no gradient buffer, no accumulation pass).
+ *
  * <p>Call inside the step's PointerScope. Outputs are libtorch tensors on the logits' device.
  */
 public final class DistillationLoss {
@@ -49,11 +52,16 @@ public final class DistillationLoss {
         private final List<Tensor> rows;
         private final List<Tensor> stats;
 
-        Result(List<Tensor> students, List<Tensor> grads, List<Tensor> rows, List<Tensor> stats) {
+        private final boolean[] accumulated;
+        private boolean backPropagated;
+
+        Result(List<Tensor> students, List<Tensor> grads, List<Tensor> rows, List<Tensor> stats,
+                boolean[] accumulated) {
             this.students = students;
             this.grads = grads;
             this.rows = rows;
             this.stats = stats;
+            this.accumulated = accumulated;
         }
 
         /** Reduced loss of pair i as a 0-D float tensor (not part of the autograd graph: use backward()). */
@@ -70,7 +78,10 @@ public final class DistillationLoss {
             return sum;
         }
 
-        /** d(loss_i)/d(student_i). */
+        /**
+         * d(loss_i)/d(student_i); for a leaf student whose gradient {@link #computeAndBackward} accumulated in the
+         * kernel, the leaf's {@code .grad} (the accumulated total).
+         */
         public Tensor grad(int i) {
             return grads.get(i);
         }
@@ -94,11 +105,21 @@ public final class DistillationLoss {
          * consistency loss), in one autograd pass.
          */
         public void backward(Tensor... extraLosses) {
+            if (backPropagated) {
+                throw new RobustifyException("these losses were already back-propagated by computeAndBackward");
+            }
+            backPropagate(extraLosses);
+        }
+
+        /** Autograd for the pairs the kernel did not accumulate itself (all of them after compute()). */
+        private void backPropagate(Tensor... extraLosses) {
             try (var range = Profiling.range("distill/backward")) {
                 TensorVector roots = new TensorVector();
                 TensorVector upstream = new TensorVector();
+                boolean anyAccumulated = false;
                 for (int i = 0; i < students.size(); i++) {
-                    if (students.get(i).requires_grad()) {
+                    anyAccumulated |= accumulated[i];
+                    if (!accumulated[i] && students.get(i).requires_grad()) {
                         roots.push_back(students.get(i));
                         upstream.push_back(grads.get(i));
                     }
@@ -107,15 +128,37 @@ public final class DistillationLoss {
                     roots.push_back(extra);
                     upstream.push_back(torch.ones_like(extra));
                 }
-                if (roots.size() == 0) {
+                if (roots.size() > 0) {
+                    torch.backward(roots, upstream, new BoolOptional(), false, new TensorVector());
+                } else if (!anyAccumulated) {
                     throw new RobustifyException("nothing to back-propagate: no student logits require grad");
                 }
-                torch.backward(roots, upstream, new BoolOptional(), false, new TensorVector());
             }
         }
     }
 
+    /** Losses and gradients; nothing is back-propagated until {@link Result#backward}. */
     public static Result compute(Tensor labels, Pair... pairs) {
+        return run(labels, false, pairs);
+    }
+
+    /**
+     * {@code compute(labels, pairs).backward()} in one call, with the gradient accumulation fused into the kernel where
+     * autograd would only add the gradient to a {@code .grad}: a student that is a leaf of the graph (logits that
+     * require grad but come from no op, as in this library's loss benchmark or a cached-features probe) gets the
+     * kernel's gradient added straight into its {@code .grad}, one pass over the logits instead of a gradient buffer
+     * plus autograd's accumulation pass (a leaf with no {@code .grad} yet receives the kernel's buffer). Students
+     * produced by ops (the usual case: a head's output) go through autograd as in {@link Result#backward}. Hooks
+     * registered on a leaf student do not run for its fused part.
+     */
+    public static Result computeAndBackward(Tensor labels, Pair... pairs) {
+        Result r = run(labels, true, pairs);
+        r.backPropagate();
+        r.backPropagated = true;
+        return r;
+    }
+
+    private static Result run(Tensor labels, boolean accumulateLeaves, Pair... pairs) {
         if (pairs.length == 0) {
             throw new RobustifyException("at least one (student, teacher) pair is required");
         }
@@ -125,6 +168,8 @@ public final class DistillationLoss {
         List<Tensor> grads = new ArrayList<>();
         List<Tensor> rows = new ArrayList<>();
         List<Tensor> stats = new ArrayList<>();
+        boolean[] accumulated = new boolean[pairs.length];
+        List<Tensor> newLeafGrads = new ArrayList<>();
         RfyDistillPair table = new RfyDistillPair(pairs.length);
         // The table holds raw pointers to these descriptors and tensors: keep them reachable until the call returns.
         List<Object> keepAlive = new ArrayList<>();
@@ -144,15 +189,21 @@ public final class DistillationLoss {
                 if (t.scalar_type().intern() != s.scalar_type().intern()) {
                     t = t.to(s.scalar_type().intern());
                 }
+                Tensor leafGrad = accumulateLeaves ? fusableLeafGrad(p.student(), s) : null;
+                accumulated[i] = leafGrad != null;
                 // Same dtype and device; row-major (s has unit class stride, so a dense s is row-major too).
-                Tensor grad = torch.empty_like(s);
+                Tensor grad = leafGrad != null && leafGrad.defined() ? leafGrad : torch.empty_like(s);
+                if (leafGrad != null && !leafGrad.defined()) {
+                    newLeafGrads.add(p.student());
+                    newLeafGrads.add(grad);
+                }
                 TensorOptions floats = new TensorOptions(ScalarType.Float).device(new DeviceOptional(s.device()));
                 Tensor row = torch.empty(new long[] {s.size(0), RobustifyNative.RFY_DISTILL_ROW_COLUMNS}, floats,
                         new MemoryFormatOptional());
                 Tensor stat = torch.empty(new long[] {RobustifyNative.RFY_DISTILL_STATS}, floats,
                         new MemoryFormatOptional());
                 RfyDistillPair np = table.position(i);
-                np.options(nativeOptions(p.options()));
+                np.options(nativeOptions(p.options()).accumulate(leafGrad != null && leafGrad.defined() ? 1 : 0));
                 RfyTensor[] descs = {TensorBridge.describe(s, at + "student", 2),
                     TensorBridge.describe(t, at + "teacher", 2), TensorBridge.describe(grad, at + "grad", 2),
                     TensorBridge.describe(row, at + "rows", 2), TensorBridge.describe(stat, at + "stats", 1)};
@@ -182,8 +233,33 @@ public final class DistillationLoss {
                     RobustifyNative.RFY_PATH_FAST, TensorBridge.streamFor(y)));
             java.lang.ref.Reference.reachabilityFence(keepAlive);
             java.lang.ref.Reference.reachabilityFence(table);
+            for (int k = 0; k < newLeafGrads.size(); k += 2) {
+                newLeafGrads.get(k).mutable_grad().put(newLeafGrads.get(k + 1));
+            }
         }
-        return new Result(students, grads, rows, stats);
+        return new Result(students, grads, rows, stats, accumulated);
+    }
+
+    /**
+     * For a leaf student the kernel may accumulate into: its {@code .grad} when that is a plain [B, C] gradient the
+     * kernel can add to in place (same dtype and device, unit class stride, not itself part of a graph), or an
+     * undefined tensor when it has none yet; null when the student must go through autograd (not a leaf, copied for
+     * the kernel, or a {@code .grad} of another layout).
+     */
+    private static Tensor fusableLeafGrad(Tensor student, Tensor kernelInput) {
+        if (!student.requires_grad() || !student.is_leaf() || kernelInput != student) {
+            return null;
+        }
+        Tensor g = student.grad();
+        if (!g.defined()) {
+            return g;
+        }
+        boolean sameLayout = g.dim() == 2 && g.size(0) == student.size(0) && g.size(1) == student.size(1)
+                && (g.size(1) <= 1 || g.stride(1) == 1)
+                && g.scalar_type().intern() == student.scalar_type().intern()
+                && g.device().type().intern() == student.device().type().intern()
+                && g.device().index() == student.device().index() && !g.requires_grad();
+        return sameLayout ? g : null;
     }
 
     /** The kernel reads rows with unit stride over classes; anything else is copied once. */

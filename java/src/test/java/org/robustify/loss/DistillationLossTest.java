@@ -211,6 +211,52 @@ class DistillationLossTest {
     }
 
     @Test
+    void computeAndBackwardAccumulatesLeavesInTheKernelAndRoutesOthersThroughAutograd() {
+        Tensor t = torch.randn(7, 1500);
+        Tensor y = torch.randint(1500, new long[] {7});
+        y.index_put_(new org.bytedeco.pytorch.TensorIndexVector(new org.bytedeco.pytorch.TensorIndex(2)),
+                new Scalar(-100));
+        DistillOptions o = DistillOptions.defaults().withWeighting(Weighting.ENTROPY);
+        Tensor s0 = torch.randn(7, 1500).mul(new Scalar(3));
+        Tensor expected = DistillationLoss.compute(y, new DistillationLoss.Pair(s0, t, o)).grad(0);
+
+        // A leaf with no .grad yet receives the kernel's gradient; a second call adds to it in place.
+        Tensor leaf = s0.clone().requires_grad_(true);
+        var first = DistillationLoss.computeAndBackward(y, new DistillationLoss.Pair(leaf, t, o));
+        assertTrue(leaf.grad().equal(expected), "first call: .grad is the kernel's gradient");
+        Tensor gradBefore = leaf.grad();
+        DistillationLoss.computeAndBackward(y, new DistillationLoss.Pair(leaf, t, o));
+        assertEquals(gradBefore.data_ptr_float().address(), leaf.grad().data_ptr_float().address(),
+                "accumulated in place, no new buffer");
+        assertTrue(gradError(leaf.grad(), expected.mul(new Scalar(2))) < 1e-6, "second call adds");
+        assertTrue(leaf.grad().select(0, 2).eq(new Scalar(0)).all().item_bool(), "ignored row stays as it was");
+        assertThrows(RobustifyException.class, first::backward, "a second backward would add the gradient twice");
+
+        // A non-leaf student (a head's output) and a leaf in the same call: autograd for one, the kernel for the other.
+        LinearImpl head = new LinearImpl(20, 1500);
+        Tensor features = torch.randn(7, 20);
+        Tensor logits = head.forward(features);
+        Tensor other = s0.clone().requires_grad_(true);
+        other.mutable_grad().put(torch.ones_like(s0));
+        DistillationLoss.computeAndBackward(y, new DistillationLoss.Pair(logits, t, o),
+                new DistillationLoss.Pair(other, t, o));
+        Tensor expectedHead = DistillationLoss.compute(y, new DistillationLoss.Pair(logits.detach(), t, o)).grad(0);
+        assertTrue(gradError(head.bias().grad(), expectedHead.sum(0)) < 1e-5, "head got its gradient via autograd");
+        Tensor expectedOther = DistillationLoss.compute(y, new DistillationLoss.Pair(s0, t, o)).grad(0);
+        assertTrue(gradError(other.grad(), expectedOther.add(new Scalar(1))) < 1e-6, "leaf accumulated onto ones");
+
+        // A .grad the kernel cannot add to in place (transposed storage) is left to autograd, with the same result.
+        Tensor odd = s0.clone().requires_grad_(true);
+        odd.mutable_grad().put(torch.zeros(1500, 7).t());
+        DistillationLoss.computeAndBackward(y, new DistillationLoss.Pair(odd, t, o));
+        assertTrue(gradError(odd.grad(), expected) < 1e-6);
+
+        Tensor frozen = s0.clone();
+        assertThrows(RobustifyException.class,
+                () -> DistillationLoss.computeAndBackward(y, new DistillationLoss.Pair(frozen, t, o)));
+    }
+
+    @Test
     void badInputIsNamed() {
         Tensor y = torch.randint(5, new long[] {6});
         RobustifyException shape = assertThrows(RobustifyException.class, () -> DistillationLoss.compute(y,
