@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <atomic>
 #include <stdexcept>
 #include <vector>
@@ -48,6 +49,23 @@ TEST_CASE(exceptions_reach_the_caller) {
   std::atomic<int64_t> sum{0};
   rfy::parallel_for(0, 1000, 1, [&](int64_t lo, int64_t hi) { sum += hi - lo; });
   CHECK(sum.load() == 1000);
+}
+
+TEST_CASE(many_short_regions_each_run_exactly_once) {
+  // Regions shorter than a worker's wake-up: the caller often finishes alone and returns while workers are still
+  // waking; they must find the region closed and never run (or count) a chunk of it, or of the next one, twice.
+  rfy::set_num_threads(4);
+  bool exact = true;
+  for (int region = 0; region < 5000; ++region) {
+    std::vector<int> hits(8, 0);  // a fresh buffer per region: a stale worker would write into freed memory
+    std::atomic<int64_t> calls{0};
+    rfy::parallel_for(0, 8, 1, [&](int64_t lo, int64_t hi) {
+      calls += hi - lo;
+      for (int64_t i = lo; i < hi; ++i) hits[static_cast<size_t>(i)]++;
+    });
+    exact = exact && calls.load() == 8 && std::all_of(hits.begin(), hits.end(), [](int h) { return h == 1; });
+  }
+  CHECK(exact);
 }
 
 TEST_CASE(resize_reports_size) {
