@@ -169,7 +169,6 @@ public final class DistillationLoss {
         List<Tensor> rows = new ArrayList<>();
         List<Tensor> stats = new ArrayList<>();
         boolean[] accumulated = new boolean[pairs.length];
-        List<Tensor> newLeafGrads = new ArrayList<>();
         RfyDistillPair table = new RfyDistillPair(pairs.length);
         // The table holds raw pointers to these descriptors and tensors: keep them reachable until the call returns.
         List<Object> keepAlive = new ArrayList<>();
@@ -191,19 +190,16 @@ public final class DistillationLoss {
                 }
                 Tensor leafGrad = accumulateLeaves ? fusableLeafGrad(p.student(), s) : null;
                 accumulated[i] = leafGrad != null;
+                boolean addIntoLeafGrad = leafGrad != null && leafGrad.defined();
                 // Same dtype and device; row-major (s has unit class stride, so a dense s is row-major too).
-                Tensor grad = leafGrad != null && leafGrad.defined() ? leafGrad : torch.empty_like(s);
-                if (leafGrad != null && !leafGrad.defined()) {
-                    newLeafGrads.add(p.student());
-                    newLeafGrads.add(grad);
-                }
+                Tensor grad = addIntoLeafGrad ? leafGrad : torch.empty_like(s);
                 TensorOptions floats = new TensorOptions(ScalarType.Float).device(new DeviceOptional(s.device()));
                 Tensor row = torch.empty(new long[] {s.size(0), RobustifyNative.RFY_DISTILL_ROW_COLUMNS}, floats,
                         new MemoryFormatOptional());
                 Tensor stat = torch.empty(new long[] {RobustifyNative.RFY_DISTILL_STATS}, floats,
                         new MemoryFormatOptional());
                 RfyDistillPair np = table.position(i);
-                np.options(nativeOptions(p.options()).accumulate(leafGrad != null && leafGrad.defined() ? 1 : 0));
+                np.options(nativeOptions(p.options()).accumulate(addIntoLeafGrad ? 1 : 0));
                 RfyTensor[] descs = {TensorBridge.describe(s, at + "student", 2),
                     TensorBridge.describe(t, at + "teacher", 2), TensorBridge.describe(grad, at + "grad", 2),
                     TensorBridge.describe(row, at + "rows", 2), TensorBridge.describe(stat, at + "stats", 1)};
@@ -233,8 +229,10 @@ public final class DistillationLoss {
                     RobustifyNative.RFY_PATH_FAST, TensorBridge.streamFor(y)));
             java.lang.ref.Reference.reachabilityFence(keepAlive);
             java.lang.ref.Reference.reachabilityFence(table);
-            for (int k = 0; k < newLeafGrads.size(); k += 2) {
-                newLeafGrads.get(k).mutable_grad().put(newLeafGrads.get(k + 1));
+            for (int i = 0; i < pairs.length; i++) {
+                if (accumulated[i] && !students.get(i).grad().defined()) {
+                    students.get(i).mutable_grad().put(grads.get(i));  // a leaf's first gradient: the kernel's buffer
+                }
             }
         }
         return new Result(students, grads, rows, stats, accumulated);
